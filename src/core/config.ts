@@ -1,0 +1,61 @@
+/**
+ * One place for Redline's setting names and their plain-data shape. The editor layer reads them fresh
+ * from VS Code each time (src/editor/settings.ts) and hands core code this plain object.
+ * Every key here is declared in package.json `contributes.configuration` with a scope and a description.
+ */
+
+export const SECTION = 'redline';
+
+export const SettingKeys = {
+  baseUrl: 'endpoint.baseUrl',
+  headers: 'endpoint.headers',
+  timeoutSeconds: 'endpoint.timeoutSeconds',
+  chatModel: 'chat.model',
+  contextWindowTokens: 'chat.contextWindowTokens',
+  exclude: 'exclude',
+} as const;
+
+/** Settings that decide where code and key are sent: read from user settings only, never a workspace. */
+export const APPLICATION_SCOPED: readonly string[] = [SettingKeys.baseUrl, SettingKeys.headers];
+
+export const DEFAULT_BASE_URL = 'http://localhost:11434/v1';
+
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  '**/.env',
+  '**/.env.*',
+  '**/*.pem',
+  '**/*.key',
+  '**/*.p12',
+  '**/*.pfx',
+  '**/*.crt',
+  '**/*.cer',
+  '**/id_rsa*',
+  '**/id_ed25519*',
+  '**/.npmrc',
+  '**/.netrc',
+  '**/secrets.*',
+];
+
+export interface EndpointSettings {
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeoutSeconds: number;
+}
+
+export interface ChatSettings {
+  model: string;
+  /** The model's context window in tokens: prompts are budgeted to fit it. */
+  contextWindowTokens: number;
+}
+
+export interface RedlineSettings {
+  endpoint: EndpointSettings;
+  chat: ChatSettings;
+  exclude: string[];
+}
+
+export const DEFAULT_SETTINGS: RedlineSettings = {
+  endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
+  chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
+  exclude: [...DEFAULT_EXCLUDE],
+};

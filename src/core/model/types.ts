@@ -1,0 +1,122 @@
+/**
+ * The contract between Redline and any OpenAI-compatible endpoint. Plain data only: the editor layer
+ * builds an EndpointConfig from settings + SecretStorage and hands it in.
+ */
+
+export interface EndpointConfig {
+  /** e.g. http://localhost:11434/v1 */
+  baseURL: string;
+  /** From SecretStorage, else OPENAI_API_KEY, else undefined (local servers need none). */
+  apiKey?: string;
+  /** Extra HTTP headers sent with every request. */
+  headers: Record<string, string>;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  /** Retries for retryable failures (429, 5xx, connection errors). 0 for inline completions. */
+  maxRetries: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** What a feature asks for. `feature` tags logs and the usage ledger (e.g. "edit", "completion", "explain"). */
+export interface ChatRequest {
+  feature: string;
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+/** Legacy /v1/completions, used for fill-in-the-middle (with `suffix`) or a FIM-templated prompt. */
+export interface CompletionRequest {
+  feature: string;
+  model: string;
+  prompt: string;
+  suffix?: string;
+  temperature?: number;
+  maxTokens?: number;
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** True when the server did not report usage and the numbers are estimates. */
+  estimated: boolean;
+}
+
+export interface ModelResult {
+  requestId: string;
+  text: string;
+  usage: Usage;
+  finishReason: string | null;
+  /** Milliseconds from sending to the first token (undefined when nothing arrived). */
+  timeToFirstTokenMs?: number;
+  totalMs: number;
+}
+
+/**
+ * A streamed reply. Iterate it for text deltas (`for await (const delta of stream)`); `result` settles
+ * when the stream ends: resolves with the whole text and usage, or rejects with a ModelError.
+ * Breaking out of the loop (or aborting the signal) closes the HTTP stream.
+ */
+export interface ModelStream extends AsyncIterable<string> {
+  readonly requestId: string;
+  readonly result: Promise<ModelResult>;
+}
+
+export type ModelErrorKind =
+  | 'unreachable'
+  | 'unauthorised'
+  | 'rateLimited'
+  | 'server'
+  | 'timeout'
+  | 'badResponse'
+  | 'notFound'
+  | 'cancelled';
+
+/** The next step a user is offered with an error. The editor layer turns it into a button. */
+export type NextStep = 'setApiKey' | 'openSettings' | 'retry' | 'openOutput';
+
+export class ModelError extends Error {
+  constructor(
+    readonly kind: ModelErrorKind,
+    /** One sentence a user can act on, no secrets, no stack. */
+    readonly userMessage: string,
+    readonly nextSteps: NextStep[],
+    readonly detail?: { status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(userMessage);
+    this.name = 'ModelError';
+  }
+}
+
+/** Observes every request for logs and the usage ledger. */
+export interface RequestObserver {
+  (event: RequestEvent): void;
+}
+
+export interface RequestEvent {
+  requestId: string;
+  feature: string;
+  model: string;
+  outcome: 'ok' | ModelErrorKind;
+  promptTokens: number;
+  completionTokens: number;
+  usageEstimated: boolean;
+  timeToFirstTokenMs?: number;
+  totalMs: number;
+}
+
+export interface ModelClient {
+  streamChat(request: ChatRequest): ModelStream;
+  streamCompletion(request: CompletionRequest): ModelStream;
+  /** GET /models: ids, for probing an endpoint and for the model picker. */
+  listModels(signal?: AbortSignal): Promise<string[]>;
+}
