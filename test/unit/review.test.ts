@@ -1,0 +1,241 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  applyUserChange,
+  createReview,
+  joinRegion,
+  minimalEdit,
+  pendingCount,
+  proposalLines,
+  render,
+  renderText,
+  settleAll,
+  settleHunk,
+  type Eol,
+  type LineChange,
+  type Review,
+} from '../../src/core/edit/review';
+
+const lineArb = fc.oneof(
+  fc.constantFrom('', 'a', 'b', '\tindented', '  two spaces', 'x = 1;', '}', '{', 'return y'),
+  fc.string({ maxLength: 6 }).map((s) => s.replace(/[\r\n]/g, '')),
+);
+const linesArb = fc.array(lineArb, { maxLength: 12 });
+const eolArb = fc.constantFrom<Eol>('\n', '\r\n');
+
+function regionText(lines: string[], eol: Eol, finalEol: boolean): string {
+  return joinRegion(lines, eol, finalEol);
+}
+
+/** The expected merge: the original with the chosen hunks' proposed lines. */
+function expectedMerge(review: Review, accepted: Set<number>): string {
+  const lines: string[] = [];
+  for (const s of review.segments) {
+    if (s.kind === 'same') lines.push(...s.lines);
+    else lines.push(...(accepted.has(s.id) ? s.newLines : s.oldLines));
+  }
+  return joinRegion(lines, review.eol, review.finalEol);
+}
+
+describe('review: hunk algebra', () => {
+  it('rejecting every hunk restores the original region byte for byte', () => {
+    fc.assert(
+      fc.property(linesArb, linesArb, eolArb, fc.boolean(), (orig, prop, eol, finalEol) => {
+        const originalText = regionText(orig, eol, finalEol);
+        const proposalText = regionText(prop, eol, finalEol);
+        const review = createReview({ startLine: 3, originalText, proposalText, eol, finalEol });
+        assert.equal(renderText(settleAll(review, 'rejected')), originalText);
+      }),
+    );
+  });
+
+  it('accepting every hunk yields exactly the proposal', () => {
+    fc.assert(
+      fc.property(linesArb, linesArb, eolArb, fc.boolean(), (orig, prop, eol, finalEol) => {
+        const originalText = regionText(orig, eol, finalEol);
+        const proposalText = regionText(prop, eol, finalEol);
+        const review = createReview({ startLine: 0, originalText, proposalText, eol, finalEol });
+        assert.equal(renderText(settleAll(review, 'accepted')), proposalText);
+      }),
+    );
+  });
+
+  it('accepting any subset of hunks (in any order) yields the matching merge', () => {
+    fc.assert(
+      fc.property(linesArb, linesArb, eolArb, fc.boolean(), fc.array(fc.boolean(), { maxLength: 20 }), fc.integer(), (orig, prop, eol, finalEol, picks, seed) => {
+        const review = createReview({
+          startLine: 0,
+          originalText: regionText(orig, eol, finalEol),
+          proposalText: regionText(prop, eol, finalEol),
+          eol,
+          finalEol,
+        });
+        const ids = review.segments.flatMap((s) => (s.kind === 'hunk' ? [s.id] : []));
+        const accepted = new Set(ids.filter((_, i) => picks[i]));
+        // Settle in a shuffled order: the result must not depend on it.
+        const order = [...ids].sort((x, y) => ((x * 7919 + seed) % 13) - ((y * 7919 + seed) % 13));
+        let r = review;
+        for (const id of order) r = settleHunk(r, id, accepted.has(id) ? 'accepted' : 'rejected');
+        assert.equal(pendingCount(r), 0);
+        assert.equal(renderText(r), expectedMerge(review, accepted));
+      }),
+    );
+  });
+
+  it('shows pending hunks as original lines followed by proposed lines', () => {
+    const review = createReview({ startLine: 10, originalText: 'a\nb\nc\n', proposalText: 'a\nB\nc\n', eol: '\n', finalEol: true });
+    const r = render(review);
+    assert.deepEqual(r.lines, ['a', 'b', 'B', 'c']);
+    assert.deepEqual(r.hunks, [{ id: 0, state: 'pending', oldStart: 1, oldEnd: 2, newStart: 2, newEnd: 3 }]);
+    assert.deepEqual(r.owners.map((o) => o.part), ['same', 'old', 'new', 'same']);
+  });
+
+  it('collapsing for a save shows only the original lines of pending hunks', () => {
+    const review = createReview({ startLine: 0, originalText: 'a\r\nb\r\n', proposalText: 'a\r\nc\r\nd\r\n', eol: '\r\n', finalEol: true });
+    const accepted = settleHunk(review, 0, 'accepted');
+    assert.equal(renderText({ ...review, collapsed: true }), 'a\r\nb\r\n');
+    assert.equal(renderText({ ...accepted, collapsed: true }), 'a\r\nc\r\nd\r\n');
+  });
+
+  it('handles a region at the end of a file without a final newline', () => {
+    const review = createReview({ startLine: 0, originalText: 'x\ny', proposalText: 'x\nz', eol: '\n', finalEol: false });
+    assert.equal(renderText(review), 'x\ny\nz');
+    assert.equal(renderText(settleAll(review, 'accepted')), 'x\nz');
+    assert.equal(renderText(settleAll(review, 'rejected')), 'x\ny');
+  });
+
+  it('a proposal that deletes the whole region renders as nothing once accepted', () => {
+    const review = createReview({ startLine: 0, originalText: 'gone\n', proposalText: '', eol: '\n', finalEol: true });
+    assert.equal(renderText(settleAll(review, 'accepted')), '');
+  });
+
+  it('proposalLines makes a proposal fit the region final-newline rule', () => {
+    assert.deepEqual(proposalLines('a\nb\n', true), ['a', 'b']);
+    assert.deepEqual(proposalLines('a\nb', true), ['a', 'b']);
+    assert.deepEqual(proposalLines('', true), []);
+    assert.deepEqual(proposalLines('a\r\nb', false), ['a', 'b']);
+    assert.deepEqual(proposalLines('a\n', false), ['a', '']);
+  });
+});
+
+describe('review: minimal edit', () => {
+  it('turns one text into the other and never splits a CRLF pair', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (x, y) => {
+        const from = x.replace(/\n/g, '\r\n');
+        const to = y.replace(/\n/g, '\r\n');
+        const edit = minimalEdit(from, to);
+        if (!edit) {
+          assert.equal(from, to);
+          return;
+        }
+        const result = from.slice(0, edit.offset) + edit.text + from.slice(edit.offset + edit.length);
+        assert.equal(result, to);
+        // Neither end of the replaced range falls between \r and \n.
+        for (const at of [edit.offset, edit.offset + edit.length]) {
+          assert.ok(!(from[at - 1] === '\r' && from[at] === '\n'), `split CRLF at ${at}`);
+        }
+      }),
+    );
+  });
+});
+
+/** A document as lines, with the review's region rendered into it. */
+function documentWith(review: Review, above: string[], below: string[]): string[] {
+  return [...above, ...render(review).lines, ...below];
+}
+
+function applyChangeToLines(lines: string[], change: LineChange): string[] {
+  const head = lines.slice(0, change.startLine);
+  const tail = lines.slice(change.endLine + 1);
+  const joined = lines[change.startLine].slice(0, change.startCharacter) + change.text + lines[change.endLine].slice(change.endCharacter);
+  return [...head, ...joined.split('\n'), ...tail];
+}
+
+describe('review: edits the user makes during a review', () => {
+  const changeArb = (doc: string[]) =>
+    fc
+      .tuple(fc.nat(doc.length - 1), fc.nat(doc.length - 1), fc.nat(8), fc.nat(8), fc.constantFrom('', 'q', '\n', 'q\n', 'zz\nw', '\n\n'))
+      .map(([l1, l2, c1, c2, text]) => {
+        const [sl, el] = l1 <= l2 ? [l1, l2] : [l2, l1];
+        const sc = Math.min(c1, doc[sl].length);
+        let ec = Math.min(c2, doc[el].length);
+        if (sl === el && ec < sc) ec = sc;
+        return { startLine: sl, startCharacter: sc, endLine: el, endCharacter: ec, text };
+      });
+
+  it('keeps the review a faithful model of the document, or ends it', () => {
+    fc.assert(
+      fc.property(
+        linesArb,
+        linesArb,
+        fc.array(lineArb, { minLength: 1, maxLength: 3 }),
+        fc.array(lineArb, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.boolean(), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (orig, prop, above, below, picks, changeSeed) => {
+          const base = createReview({
+            startLine: above.length,
+            originalText: joinRegion(orig, '\n', true),
+            proposalText: joinRegion(prop, '\n', true),
+            eol: '\n',
+            finalEol: true,
+          });
+          let review = base;
+          base.segments.forEach((s, i) => {
+            if (s.kind === 'hunk' && picks[i] !== undefined) review = settleHunk(review, s.id, picks[i] ? 'accepted' : 'rejected');
+          });
+          const doc = documentWith(review, above, below);
+          const change = fc.sample(changeArb(doc), { numRuns: 1, seed: changeSeed })[0];
+          const after = applyChangeToLines(doc, change);
+          const outcome = applyUserChange(review, change);
+          if (outcome.kind === 'ended') return;
+          const r = outcome.review;
+          const lines = render(r).lines;
+          assert.deepEqual(after.slice(r.startLine, r.startLine + lines.length), lines, JSON.stringify({ doc, change, review, r }));
+          // The region still starts where the document says: the line above it is not part of it.
+          assert.equal(r.startLine <= after.length, true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('typing above the region moves it', () => {
+    const review = createReview({ startLine: 2, originalText: 'a\nb\n', proposalText: 'a\nc\n', eol: '\n', finalEol: true });
+    const outcome = applyUserChange(review, { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, text: 'new\nline\n' });
+    assert.equal(outcome.kind, 'outside');
+    assert.equal(outcome.kind === 'outside' && outcome.review.startLine, 4);
+  });
+
+  it('typing inside the proposed lines accepts that hunk with the typed text', () => {
+    const review = createReview({ startLine: 0, originalText: 'a\nb\nc\n', proposalText: 'a\nB\nc\n', eol: '\n', finalEol: true });
+    // Lines: a, b(old), B(new), c. Type "!" at the end of "B".
+    const outcome = applyUserChange(review, { startLine: 2, startCharacter: 1, endLine: 2, endCharacter: 1, text: '!' });
+    assert.equal(outcome.kind, 'inside');
+    if (outcome.kind !== 'inside') return;
+    assert.deepEqual(outcome.settle, [{ id: 0, state: 'accepted' }]);
+    // The review mirrors the document first; settling then drops the original line.
+    assert.equal(renderText(outcome.review), 'a\nb\nB!\nc\n');
+    assert.equal(renderText(settleHunk(outcome.review, 0, 'accepted')), 'a\nB!\nc\n');
+  });
+
+  it('typing inside the original lines rejects that hunk and keeps the typing', () => {
+    const review = createReview({ startLine: 0, originalText: 'a\nb\nc\n', proposalText: 'a\nB\nc\n', eol: '\n', finalEol: true });
+    const outcome = applyUserChange(review, { startLine: 1, startCharacter: 0, endLine: 1, endCharacter: 0, text: '// ' });
+    assert.equal(outcome.kind, 'inside');
+    if (outcome.kind !== 'inside') return;
+    assert.deepEqual(outcome.settle, [{ id: 0, state: 'rejected' }]);
+    assert.equal(renderText(settleHunk(outcome.review, 0, 'rejected')), 'a\n// b\nc\n');
+  });
+
+  it('an edit spanning both versions keeps every line it did not cover', () => {
+    const review = createReview({ startLine: 0, originalText: 'a\nb1\nb2\nc\n', proposalText: 'a\nB1\nB2\nc\n', eol: '\n', finalEol: true });
+    // Lines: a, b1, b2, B1, B2, c. Join b2 and B1.
+    const outcome = applyUserChange(review, { startLine: 2, startCharacter: 2, endLine: 3, endCharacter: 0, text: ' ' });
+    assert.equal(outcome.kind, 'inside');
+    if (outcome.kind !== 'inside') return;
+    assert.equal(pendingCount(outcome.review), 0);
+    assert.equal(renderText(outcome.review), 'a\nb1\nb2 B1\nB2\nc\n');
+  });
+});
