@@ -1,0 +1,468 @@
+/**
+ * The model client: the official `openai` package with Redline's own retries (logged, testable, and never
+ * after the first token), an idle/first-token timeout, cancellation, usage and one log line per request.
+ */
+import { randomUUID } from 'node:crypto';
+import OpenAI from 'openai';
+import type { Logger } from '../log';
+import {
+  type AbortReason,
+  cancelledError,
+  displayURL,
+  emptyReplyError,
+  isRetryable,
+  rateLimitedWaitError,
+  redactor,
+  retryAfterMs,
+  toModelError,
+} from './errors';
+import {
+  type ChatRequest,
+  type CompletionRequest,
+  type EndpointConfig,
+  type ModelClient,
+  ModelError,
+  type ModelResult,
+  type ModelStream,
+  type RequestEvent,
+  type RequestObserver,
+  type Usage,
+} from './types';
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface ModelClientOptions {
+  logger: Logger;
+  observer?: RequestObserver;
+  /** Waits between retries; tests inject one that records the delays and returns at once. */
+  sleep?: Sleep;
+  /** Source of jitter in [0, 1); tests may pin it. */
+  random?: () => number;
+}
+
+/** Longest server-requested wait (retry-after) Redline sleeps through before retrying. */
+export const MAX_RETRY_AFTER_MS = 20_000;
+/** First backoff step without a retry-after header; doubles per attempt up to BACKOFF_CAP_MS. */
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_CAP_MS = 8_000;
+
+/** `finishReason` of a result whose consumer stopped iterating before the server finished. */
+export const FINISH_STOPPED_BY_CLIENT = 'stopped_by_client';
+
+/** Rough token estimate when the server reports no usage. */
+export function estimateTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random. attempt counts from 0. */
+export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+function abortError(): Error {
+  const error = new Error('Aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+/** What one streamed chunk contributes, whatever the endpoint. */
+interface ChunkParts {
+  text?: string;
+  finishReason?: string | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+interface StreamSpec {
+  kind: 'chat' | 'completion';
+  feature: string;
+  model: string;
+  promptChars: number;
+  signal?: AbortSignal;
+  open(signal: AbortSignal): Promise<AsyncIterable<ChunkParts>>;
+}
+
+export function createModelClient(config: EndpointConfig, options: ModelClientOptions): ModelClient {
+  const { logger, observer } = options;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const timeoutMs = Math.max(1, Math.round(config.timeoutMs));
+  const maxRetries = Math.max(0, Math.floor(config.maxRetries));
+  const where = displayURL(config.baseURL);
+  const redact = redactor([config.apiKey, ...Object.values(config.headers ?? {})]);
+
+  const openai = new OpenAI({
+    apiKey: config.apiKey ?? 'not-needed',
+    baseURL: config.baseURL,
+    defaultHeaders: config.headers,
+    timeout: timeoutMs,
+    maxRetries: 0,
+    // The SDK's own logging can include header values; Redline logs every request itself.
+    logLevel: 'off',
+  });
+
+  /** A ModelError whose message cannot carry a secret, whatever the server said. */
+  const clean = (error: ModelError): ModelError => {
+    const message = redact(error.userMessage);
+    return message === error.userMessage ? error : new ModelError(error.kind, message, error.nextSteps, error.detail);
+  };
+
+  const describeCause = (cause: unknown): string => {
+    if (cause === undefined) return '';
+    let text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const inner = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
+    if (inner instanceof Error) text += ` (${inner.name}: ${inner.message}${codeOf(inner)})`;
+    return redact(text.replace(/\s+/g, ' ').slice(0, 500));
+  };
+
+  const notify = (event: RequestEvent) => {
+    if (!observer) return;
+    try {
+      observer(event);
+    } catch (err) {
+      logger.warn(`[model] ${event.requestId} request observer threw: ${describeCause(err)}`);
+    }
+  };
+
+  function stream(spec: StreamSpec): ModelStream {
+    const requestId = `${spec.feature}-${randomUUID().slice(0, 8)}`;
+    const queue = new DeltaQueue();
+    const controller = new AbortController();
+    let abortReason: AbortReason | undefined;
+    const abort = (reason: AbortReason) => {
+      if (controller.signal.aborted) return;
+      abortReason = reason;
+      controller.abort();
+    };
+    const onCallerAbort = () => abort('caller');
+
+    const run = async (): Promise<ModelResult> => {
+      const started = performance.now();
+      let text = '';
+      let firstTokenAt: number | undefined;
+      let finishReason: string | null = null;
+      let serverUsage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+      let attempts = 0;
+
+      const finish = (outcome: RequestEvent['outcome'], error?: ModelError): ModelResult => {
+        const totalMs = Math.round(performance.now() - started);
+        const usage: Usage =
+          serverUsage && typeof serverUsage.prompt_tokens === 'number' && typeof serverUsage.completion_tokens === 'number'
+            ? { promptTokens: serverUsage.prompt_tokens, completionTokens: serverUsage.completion_tokens, estimated: false }
+            : { promptTokens: estimateTokens(spec.promptChars), completionTokens: estimateTokens(text.length), estimated: true };
+        const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : Math.round(firstTokenAt - started);
+        const line =
+          `[model] ${requestId} ${spec.kind} feature=${spec.feature} model=${spec.model} outcome=${outcome}` +
+          ` promptTokens=${usage.promptTokens} completionTokens=${usage.completionTokens}${usage.estimated ? ' (estimated)' : ''}` +
+          ` ttft=${timeToFirstTokenMs === undefined ? '-' : `${timeToFirstTokenMs}ms`} total=${totalMs}ms attempts=${attempts}`;
+        if (outcome === 'ok' || outcome === 'cancelled') logger.info(redact(line));
+        else logger.warn(redact(`${line}: ${error?.userMessage ?? ''} ${describeCause(error?.detail?.cause)}`.trim()));
+        notify({
+          requestId,
+          feature: spec.feature,
+          model: spec.model,
+          outcome,
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          usageEstimated: usage.estimated,
+          timeToFirstTokenMs,
+          totalMs,
+        });
+        return { requestId, text, usage, finishReason, timeToFirstTokenMs, totalMs };
+      };
+
+      if (spec.signal?.aborted) {
+        const error = cancelledError(spec.signal.reason);
+        finish('cancelled', error);
+        throw error;
+      }
+      spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      logger.debug(redact(`[model] ${requestId} ${spec.kind} → ${where} feature=${spec.feature} model=${spec.model}`));
+
+      try {
+        for (;;) {
+          attempts++;
+          let phase: 'connect' | 'stream' = 'connect';
+          let sawChunk = false;
+          const idle = new IdleTimer(timeoutMs, () => abort('timeout'));
+          try {
+            const chunks = await spec.open(controller.signal);
+            phase = 'stream';
+            idle.reset();
+            for await (const part of chunks) {
+              idle.reset();
+              sawChunk = true;
+              if (part.usage) serverUsage = part.usage;
+              if (part.finishReason) finishReason = part.finishReason;
+              if (part.text) {
+                if (firstTokenAt === undefined) firstTokenAt = performance.now();
+                text += part.text;
+                queue.push(part.text);
+              }
+            }
+            // The SDK ends a stream quietly when it is aborted: find out whether it really finished.
+            if (abortReason !== undefined) throw abortError();
+            if (!sawChunk) throw emptyReplyError();
+            return finish('ok');
+          } catch (err) {
+            if (abortReason === 'consumer') {
+              finishReason = FINISH_STOPPED_BY_CLIENT;
+              return finish('ok');
+            }
+            let error = clean(toModelError(err, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase }));
+            const wait = error.kind === 'rateLimited' ? error.detail?.retryAfterMs : undefined;
+            if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) {
+              error = rateLimitedWaitError(wait, error.detail?.status ?? 429, err);
+            } else if (text.length === 0 && isRetryable(error) && attempts <= maxRetries) {
+              const serverWait = error.detail?.retryAfterMs;
+              const delay = serverWait !== undefined ? Math.round(serverWait) : backoffDelayMs(attempts - 1, random);
+              logger.warn(
+                `[model] ${requestId} attempt ${attempts} failed (${error.kind}${error.detail?.status ? ` HTTP ${error.detail.status}` : ''}): ` +
+                  `retrying in ${delay}ms${serverWait !== undefined ? ' as the server asked' : ''} (${attempts}/${maxRetries})`,
+              );
+              try {
+                await sleep(delay, controller.signal);
+              } catch (sleepErr) {
+                throw toModelError(sleepErr, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason: abortReason ?? 'caller', phase });
+              }
+              if (abortReason !== undefined) {
+                throw toModelError(abortError(), { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase });
+              }
+              continue;
+            }
+            throw error;
+          } finally {
+            idle.clear();
+          }
+        }
+      } catch (err) {
+        const error = err instanceof ModelError ? err : toModelError(err, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase: 'connect' });
+        finish(error.kind, error);
+        throw error;
+      } finally {
+        spec.signal?.removeEventListener('abort', onCallerAbort);
+      }
+    };
+
+    const result = run().then(
+      (value) => {
+        queue.end();
+        return value;
+      },
+      (error: unknown) => {
+        queue.fail(error);
+        throw error;
+      },
+    );
+    // Callers that only iterate must not trigger an unhandled rejection; awaiting `result` still throws.
+    result.catch(() => undefined);
+
+    let iterating = false;
+    return {
+      requestId,
+      result,
+      [Symbol.asyncIterator](): AsyncIterator<string> {
+        if (iterating) throw new Error('A ModelStream can be iterated only once.');
+        iterating = true;
+        return {
+          next: () => queue.next(),
+          return: async () => {
+            if (!queue.finished) abort('consumer');
+            // Wait for the HTTP stream to be closed and the result settled; the result carries any error.
+            await result.catch(() => undefined);
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  return {
+    streamChat(request: ChatRequest): ModelStream {
+      return stream({
+        kind: 'chat',
+        feature: request.feature,
+        model: request.model,
+        signal: request.signal,
+        promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
+        async open(signal) {
+          const sdkStream = await openai.chat.completions.create(
+            {
+              model: request.model,
+              messages: request.messages,
+              stream: true,
+              stream_options: { include_usage: true },
+              ...(request.temperature !== undefined && { temperature: request.temperature }),
+              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+              ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+            },
+            { signal },
+          );
+          return mapChunks(sdkStream, (chunk) => {
+            const choice = chunk.choices?.[0];
+            return { text: choice?.delta?.content ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
+          });
+        },
+      });
+    },
+
+    streamCompletion(request: CompletionRequest): ModelStream {
+      return stream({
+        kind: 'completion',
+        feature: request.feature,
+        model: request.model,
+        signal: request.signal,
+        promptChars: request.prompt.length + (request.suffix?.length ?? 0),
+        async open(signal) {
+          const sdkStream = await openai.completions.create(
+            {
+              model: request.model,
+              prompt: request.prompt,
+              ...(request.suffix !== undefined && { suffix: request.suffix }),
+              stream: true,
+              stream_options: { include_usage: true },
+              ...(request.temperature !== undefined && { temperature: request.temperature }),
+              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+              ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+            },
+            { signal },
+          );
+          return mapChunks(sdkStream, (chunk) => {
+            const choice = chunk.choices?.[0];
+            return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
+          });
+        },
+      });
+    },
+
+    async listModels(signal?: AbortSignal): Promise<string[]> {
+      const controller = new AbortController();
+      let abortReason: AbortReason | undefined;
+      const onCallerAbort = () => {
+        abortReason ??= 'caller';
+        controller.abort();
+      };
+      if (signal?.aborted) throw cancelledError(signal.reason);
+      signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const timer = setTimeout(() => {
+        abortReason ??= 'timeout';
+        controller.abort();
+      }, timeoutMs);
+      try {
+        const ids: string[] = [];
+        for await (const model of openai.models.list({ signal: controller.signal })) ids.push(model.id);
+        logger.info(`[model] listModels ${where}: ${ids.length} model${ids.length === 1 ? '' : 's'}`);
+        return ids;
+      } catch (err) {
+        const error = clean(toModelError(err, { baseURL: config.baseURL, timeoutMs, abortReason, phase: 'connect' }));
+        if (error.kind !== 'cancelled') logger.warn(redact(`[model] listModels ${where} failed: ${error.userMessage} ${describeCause(err)}`));
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  };
+}
+
+function codeOf(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? ` ${code}` : '';
+}
+
+async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => ChunkParts): AsyncGenerator<ChunkParts> {
+  for await (const chunk of source) yield map(chunk);
+}
+
+/** Fires when no chunk has arrived for `ms`: covers a server that never answers and one that stalls. */
+class IdleTimer {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.reset();
+  }
+  reset(): void {
+    this.clear();
+    this.timer = setTimeout(this.onIdle, this.ms);
+  }
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Deltas from the request (which runs eagerly) to the one consumer, in order. */
+class DeltaQueue {
+  private readonly items: string[] = [];
+  private waiter: { resolve(r: IteratorResult<string>): void; reject(e: unknown): void } | undefined;
+  private state: 'open' | 'ended' | 'failed' = 'open';
+  private error: unknown;
+
+  get finished(): boolean {
+    return this.state !== 'open';
+  }
+
+  push(item: string): void {
+    if (this.waiter) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter.resolve({ done: false, value: item });
+    } else {
+      this.items.push(item);
+    }
+  }
+
+  end(): void {
+    this.state = 'ended';
+    this.flushWaiter();
+  }
+
+  fail(error: unknown): void {
+    this.state = 'failed';
+    this.error = error;
+    this.flushWaiter();
+  }
+
+  next(): Promise<IteratorResult<string>> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve({ done: false, value: item });
+    if (this.state === 'ended') return Promise.resolve({ done: true, value: undefined });
+    if (this.state === 'failed') {
+      // Throw once; afterwards the iterator is simply done.
+      const error = this.error;
+      this.state = 'ended';
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private flushWaiter(): void {
+    if (!this.waiter) return;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (this.state === 'failed') {
+      this.state = 'ended';
+      waiter.reject(this.error);
+    } else {
+      waiter.resolve({ done: true, value: undefined });
+    }
+  }
+}
