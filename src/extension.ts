@@ -1,13 +1,73 @@
 import * as vscode from 'vscode';
+import { isExcludedPath } from './core/context/exclude';
+import { createModelClient } from './core/model/client';
+import type { ModelClient } from './core/model/types';
+import { ApiKeyStore } from './editor/apiKey';
+import { EditController } from './editor/editSelection';
+import { showModelError } from './editor/errors';
+import { ReviewManager } from './editor/reviewManager';
+import type { EditRunner, Services } from './editor/services';
+import { openSettings, readSettings } from './editor/settings';
+import { Status, showStatusMenu } from './editor/status';
+import { selectModel } from './editor/selectModel';
 
 /** Builds the services and registers the features; nothing else. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Redline', { log: true });
   context.subscriptions.push(log);
-  log.info('Redline activated');
+  const keys = new ApiKeyStore(context.secrets);
+  const status = new Status(context.globalState, () => readSettings().chat.model, () => readSettings().pricing);
+  context.subscriptions.push(status);
+
+  const modelClient = async (purpose: 'chat' | 'completion'): Promise<ModelClient> => {
+    const s = readSettings();
+    return createModelClient(
+      {
+        baseURL: s.endpoint.baseUrl,
+        apiKey: await keys.get(),
+        headers: s.endpoint.headers,
+        timeoutMs: s.endpoint.timeoutSeconds * 1000,
+        maxRetries: purpose === 'completion' ? 0 : 2,
+      },
+      { logger: log, observer: (event) => status.onRequest(event) },
+    );
+  };
+
+  const reviews = new ReviewManager(log, context.workspaceState);
+  context.subscriptions.push(reviews);
+  // The edit runner is created right after the services object that it needs.
+  let edits: EditRunner | undefined;
+  const services: Services = {
+    context,
+    log,
+    settings: readSettings,
+    modelClient,
+    showModelError: (error, retry) => showModelError(log, error, retry),
+    isExcluded: (uri) => isExcludedPath(uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.path, readSettings().exclude),
+    get edits(): EditRunner {
+      if (!edits) throw new Error('Redline edit runner is not ready');
+      return edits;
+    },
+    status,
+  };
+  const controller = new EditController(services, reviews);
+  edits = controller;
+  context.subscriptions.push(controller);
+
   context.subscriptions.push(
     vscode.commands.registerCommand('redline.showLog', () => log.show()),
+    vscode.commands.registerCommand('redline.setApiKey', () => keys.promptAndStore()),
+    vscode.commands.registerCommand('redline.clearApiKey', () => keys.clear()),
+    vscode.commands.registerCommand('redline.openSettings', () => openSettings()),
+    vscode.commands.registerCommand('redline.statusMenu', () => showStatusMenu()),
+    vscode.commands.registerCommand('redline.selectModel', () => selectModel(services)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('redline')) status.refresh();
+    }),
   );
+
+  log.info(`Redline activated (VS Code ${vscode.version})`);
+  return services;
 }
 
 export function deactivate(): void {}

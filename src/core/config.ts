@@ -13,6 +13,8 @@ export const SettingKeys = {
   chatModel: 'chat.model',
   contextWindowTokens: 'chat.contextWindowTokens',
   exclude: 'exclude',
+  pricingInput: 'pricing.inputPerMillionTokens',
+  pricingOutput: 'pricing.outputPerMillionTokens',
 } as const;
 
 /** Settings that decide where code and key are sent: read from user settings only, never a workspace. */
@@ -48,14 +50,22 @@ export interface ChatSettings {
   contextWindowTokens: number;
 }
 
+export interface PricingSettings {
+  /** Price per million prompt tokens (0 for local models): only for the status bar estimate. */
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
 export interface RedlineSettings {
   endpoint: EndpointSettings;
   chat: ChatSettings;
   exclude: string[];
+  pricing: PricingSettings;
 }
 
 export const DEFAULT_SETTINGS: RedlineSettings = {
   endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
   chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
   exclude: [...DEFAULT_EXCLUDE],
+  pricing: { inputPerMillion: 0, outputPerMillion: 0 },
 };

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+
+const SECRET_KEY = 'redline.apiKey';
+
+/** The API key lives in SecretStorage only; OPENAI_API_KEY in the environment is the fallback. */
+export class ApiKeyStore {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async get(): Promise<string | undefined> {
+    const stored = await this.secrets.get(SECRET_KEY);
+    return stored || this.env.OPENAI_API_KEY || undefined;
+  }
+
+  async promptAndStore(): Promise<boolean> {
+    const value = await vscode.window.showInputBox({
+      title: 'Redline: Set API Key',
+      prompt: 'The key is kept in VS Code\'s secret storage, never in settings or logs. Local servers such as Ollama need none.',
+      password: true,
+      ignoreFocusOut: true,
+      placeHolder: 'sk-…',
+      validateInput: (v) => (v.trim() === '' ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
+    });
+    if (value === undefined) return false;
+    await this.secrets.store(SECRET_KEY, value.trim());
+    void vscode.window.showInformationMessage('Redline: API key saved in secret storage.');
+    return true;
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    void vscode.window.showInformationMessage(
+      this.env.OPENAI_API_KEY ? 'Redline: API key cleared. OPENAI_API_KEY from the environment is still used.' : 'Redline: API key cleared.',
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { APPLICATION_SCOPED, DEFAULT_SETTINGS, SECTION, SettingKeys, type RedlineSettings } from '../core/config';
+
+/**
+ * Reads a setting. Endpoint settings decide where code and the key go, so they are taken from user
+ * settings only: a value in a cloned repository's .vscode/settings.json is ignored here even if VS Code
+ * were to apply it (the package.json scope already says "application").
+ */
+function read<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  if (APPLICATION_SCOPED.includes(key)) {
+    const inspected = config.inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  }
+  return config.get<T>(key) ?? fallback;
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function nonNegative(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** Fresh settings as plain data for core code. Never cache the result. */
+export function readSettings(): RedlineSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const d = DEFAULT_SETTINGS;
+  const exclude = read<unknown>(config, SettingKeys.exclude, d.exclude);
+  return {
+    endpoint: {
+      baseUrl: String(read(config, SettingKeys.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
+      headers: stringRecord(read<unknown>(config, SettingKeys.headers, {})),
+      timeoutSeconds: positive(read(config, SettingKeys.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+    },
+    chat: {
+      model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
+      contextWindowTokens: positive(read(config, SettingKeys.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+    },
+    exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
+    pricing: {
+      inputPerMillion: nonNegative(read(config, SettingKeys.pricingInput, 0)),
+      outputPerMillion: nonNegative(read(config, SettingKeys.pricingOutput, 0)),
+    },
+  };
+}
+
+export function openSettings(query = '@ext:redline.redline'): void {
+  void vscode.commands.executeCommand('workbench.action.openSettings', query);
+}
