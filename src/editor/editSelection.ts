@@ -288,9 +288,8 @@ export class EditController implements EditRunner, vscode.Disposable {
             void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
             return;
           }
-          session.status = 'reviewing';
           await session.update(finalReview);
-          this.reveal(session);
+          this.markReviewing(session);
         } catch (err) {
           if (frame) clearTimeout(frame);
           await session.settled();
@@ -299,9 +298,9 @@ export class EditController implements EditRunner, vscode.Disposable {
           if (editedByUser && !session.disposed) {
             // Keep what the user typed; review what had arrived.
             outcome = 'cancelled';
-            session.status = 'reviewing';
             const plain: Review = { ...session.review, segments: session.review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)) };
             await session.update(plain);
+            this.markReviewing(session);
             void vscode.window.showInformationMessage('Redline stopped writing because you edited the text under review. Review what arrived so far.');
             return;
           }
@@ -352,8 +351,15 @@ export class EditController implements EditRunner, vscode.Disposable {
       instruction: '',
       feature,
     });
-    session.status = 'reviewing';
     await session.update(review);
+    this.markReviewing(session);
+  }
+
+  /** The proposal is in place: hunks get their Accept / Reject. */
+  private markReviewing(session: ReviewSession): void {
+    if (session.disposed) return;
+    session.status = 'reviewing';
+    this.reviews.changed(session);
     this.reveal(session);
   }
 

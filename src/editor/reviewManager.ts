@@ -442,7 +442,7 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     }
     // Safety net: the review must describe the document exactly, or it stops touching it.
     const range = session.regionRange();
-    if (e.document.getText(range) !== renderText(session.review) || (range.end.line < e.document.lineCount - 1) !== session.review.finalEol && renderText(session.review) !== '') {
+    if (e.document.getText(range) !== renderText(session.review)) {
       this.log.warn(`review ${session.id}: lost track of the document; ending the review and keeping the text as it is`);
       this.end(session, 'lost');
       return;

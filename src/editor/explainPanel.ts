@@ -1,0 +1,508 @@
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+import { buildExplainMessages, EXPLAIN_SYSTEM_PROMPT, type ExplainTurn } from '../core/actions/prompts';
+import { fitReplacement, locateOriginal } from '../core/actions/target';
+import { ModelError } from '../core/model/types';
+import { countTokens } from '../core/prompt/tokens';
+import { isOpenableLink, renderMarkdown, type CodeBlock } from '../core/markdown/render';
+import { showProblem } from './errors';
+import type { Services } from './services';
+import { openSettings } from './settings';
+
+export const EXPLAIN_VIEW_TYPE = 'redline.explain';
+
+/** How often a streaming answer is re-rendered and sent to the webview. */
+const RENDER_INTERVAL_MS = 80;
+/** Share of the context window an explanation thread may use (the rest is for the answer). */
+const THREAD_SHARE = 0.6;
+
+/** The code that was explained: where it was, so Apply can find it again, even after a reload. */
+export interface ExplainSource {
+  uri: string;
+  /** 0-based [startLine, startCharacter, endLine, endCharacter] when it was explained. */
+  range: [number, number, number, number];
+  /** Offset of the range's start in the document then. */
+  offset: number;
+  text: string;
+  languageId: string;
+  /** Workspace-relative path, for the panel's header. */
+  filePath: string;
+}
+
+export interface PersistedTurn {
+  question: string;
+  /** Markdown as the model wrote it (re-rendered and re-sanitised on restore). */
+  answer: string;
+  stopped?: boolean;
+  error?: string;
+}
+
+/** What the webview keeps with setState, and what the serializer hands back after a reload. */
+export interface PersistedThread {
+  version: 1;
+  title: string;
+  /** The first user message (holds the selection): the context of every follow-up. */
+  firstPrompt: string;
+  source?: ExplainSource;
+  turns: PersistedTurn[];
+}
+
+export interface TurnView {
+  question: string;
+  html: string;
+  stopped?: boolean;
+  error?: string;
+  streaming?: boolean;
+}
+
+export interface Header {
+  title: string;
+  /** e.g. "src/a.ts, lines 3–9" */
+  where?: string;
+  canApply: boolean;
+}
+
+/** Extension → webview. */
+export type ToWebview =
+  | { type: 'start'; turn: number; question: string; header: Header; reset: boolean; state: PersistedThread }
+  | { type: 'delta'; turn: number; html: string }
+  | { type: 'done'; turn: number; html: string; stopped: boolean; state: PersistedThread }
+  | { type: 'error'; turn: number; message: string; html: string; state: PersistedThread }
+  | { type: 'restore'; header: Header; turns: TurnView[]; running: boolean; state: PersistedThread | null };
+
+/** Webview → extension. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'ask'; text: string }
+  | { type: 'stop' }
+  | { type: 'copy'; blockId: string }
+  | { type: 'apply'; blockId: string }
+  | { type: 'openLink'; href: string };
+
+/** Accepts only well-formed messages: the webview renders model output, so treat what it sends as untrusted. */
+export function parseFromWebview(raw: unknown): FromWebview | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  const str = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+  switch (m.type) {
+    case 'ready':
+    case 'stop':
+      return { type: m.type };
+    case 'ask':
+      return str(m.text, 20_000) && m.text.trim() !== '' ? { type: 'ask', text: m.text } : undefined;
+    case 'copy':
+    case 'apply':
+      return str(m.blockId, 64) ? { type: m.type, blockId: m.blockId } : undefined;
+    case 'openLink':
+      return str(m.href, 4096) ? { type: 'openLink', href: m.href } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isPersistedThread(value: unknown): value is PersistedThread {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<PersistedThread>;
+  return (
+    v.version === 1 &&
+    typeof v.title === 'string' &&
+    typeof v.firstPrompt === 'string' &&
+    Array.isArray(v.turns) &&
+    v.turns.every((t) => typeof t === 'object' && t !== null && typeof t.question === 'string' && typeof t.answer === 'string') &&
+    (v.source === undefined ||
+      (typeof v.source === 'object' &&
+        v.source !== null &&
+        typeof v.source.uri === 'string' &&
+        typeof v.source.text === 'string' &&
+        typeof v.source.offset === 'number' &&
+        Array.isArray(v.source.range) &&
+        v.source.range.length === 4 &&
+        v.source.range.every((n) => typeof n === 'number')))
+  );
+}
+
+/** What Explain (or an explain-kind custom action) asks for. */
+export interface ExplainRequest {
+  title: string;
+  firstPrompt: string;
+  editor: vscode.TextEditor;
+  range: vscode.Range;
+}
+
+interface Running {
+  turn: number;
+  abort: AbortController;
+}
+
+/**
+ * The Explain panel: one webview beside the editor, reused for each explanation. The extension owns
+ * the thread (Markdown, code blocks, the explained code's location); the webview only shows HTML that
+ * was rendered and sanitised here, and keeps a copy of the thread with setState for reloads.
+ */
+export class ExplainPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private thread: PersistedThread | undefined;
+  private running: Running | undefined;
+  private renderTimer: NodeJS.Timeout | undefined;
+  /** Code blocks by id, for Copy and Apply. */
+  private blocks = new Map<string, CodeBlock>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
+      }),
+    );
+  }
+
+  /** Starts a new thread: shows the panel beside the editor and streams the explanation into it. */
+  async explain(request: ExplainRequest): Promise<void> {
+    const { editor, range } = request;
+    const document = editor.document;
+    const settings = this.services.settings();
+    const promptTokens = countTokens(request.firstPrompt);
+    if (promptTokens > settings.chat.contextWindowTokens * THREAD_SHARE) {
+      showProblem(
+        `the selection is too large to explain (${promptTokens} tokens for a ${settings.chat.contextWindowTokens}-token context window). Select less, or raise redline.chat.contextWindowTokens if your model allows it.`,
+        { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') },
+      );
+      return;
+    }
+    this.stop();
+    this.thread = {
+      version: 1,
+      title: request.title,
+      firstPrompt: request.firstPrompt,
+      source: {
+        uri: document.uri.toString(),
+        range: [range.start.line, range.start.character, range.end.line, range.end.character],
+        offset: document.offsetAt(range.start),
+        text: document.getText(range),
+        languageId: document.languageId,
+        filePath: vscode.workspace.asRelativePath(document.uri),
+      },
+      turns: [],
+    };
+    this.blocks.clear();
+    this.showPanel();
+    await this.runTurn(request.title, true);
+  }
+
+  /** A follow-up question in the current thread. */
+  private async ask(text: string): Promise<void> {
+    if (!this.thread || this.running) return;
+    await this.runTurn(text.trim(), false);
+  }
+
+  private async runTurn(question: string, reset: boolean): Promise<void> {
+    const thread = this.thread!;
+    const earlier: ExplainTurn[] = thread.turns.map((t) => ({ question: t.question, answer: t.answer }));
+    const settings = this.services.settings();
+    const budgetChars = Math.max(4000, Math.floor(settings.chat.contextWindowTokens * 4 * THREAD_SHARE));
+    const messages = reset
+      ? [
+          { role: 'system' as const, content: EXPLAIN_SYSTEM_PROMPT },
+          { role: 'user' as const, content: thread.firstPrompt },
+        ]
+      : buildExplainMessages(thread.firstPrompt, earlier, question, budgetChars);
+
+    const turnIndex = thread.turns.length;
+    const turn: PersistedTurn = { question, answer: '' };
+    thread.turns.push(turn);
+    const abort = new AbortController();
+    const running: Running = { turn: turnIndex, abort };
+    this.running = running;
+    this.post({ type: 'start', turn: turnIndex, question, header: this.header(), reset, state: thread });
+
+    const done = this.services.status.busy('explain');
+    let outcome: 'ok' | 'error' | 'cancelled' = 'ok';
+    const log = this.services.log;
+    try {
+      const client = await this.services.modelClient('chat');
+      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal });
+      stream.result.catch(() => undefined); // awaited below unless the loop is left early
+      for await (const delta of stream) {
+        if (this.running !== running) break;
+        turn.answer += delta;
+        this.scheduleRender(turnIndex);
+      }
+      if (this.running === running) await stream.result;
+      if (abort.signal.aborted) {
+        outcome = 'cancelled';
+        turn.stopped = true;
+      }
+    } catch (err) {
+      if (abort.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) {
+        outcome = 'cancelled';
+        turn.stopped = true;
+      } else {
+        outcome = 'error';
+        const error =
+          err instanceof ModelError ? err : new ModelError('badResponse', 'The explanation failed unexpectedly.', ['openOutput'], { cause: err });
+        if (!(err instanceof ModelError)) log.error(`explain: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        turn.error = error.userMessage;
+        this.services.showModelError(error, () => void this.retryLast());
+      }
+    } finally {
+      done(outcome);
+      const current = this.running === running;
+      if (current) {
+        this.running = undefined;
+        this.clearRenderTimer();
+      }
+      // A new Explain may have replaced this thread while it ran: then nothing of it is shown any more.
+      if (this.thread === thread) {
+        const html = this.renderTurn(turnIndex);
+        if (turn.error) this.post({ type: 'error', turn: turnIndex, message: turn.error, html, state: thread });
+        else this.post({ type: 'done', turn: turnIndex, html, stopped: !!turn.stopped, state: thread });
+      }
+    }
+  }
+
+  /** Asks the last question again (Retry after an error). */
+  private async retryLast(): Promise<void> {
+    const thread = this.thread;
+    if (!thread || this.running || thread.turns.length === 0) return;
+    const last = thread.turns.pop()!;
+    this.post(this.restoreMessage());
+    await this.runTurn(last.question, thread.turns.length === 0);
+  }
+
+  /** Stop: cancels the running request; what arrived so far stays. */
+  stop(): void {
+    const running = this.running;
+    if (!running) return;
+    running.abort.abort();
+  }
+
+  private scheduleRender(turn: number): void {
+    if (this.renderTimer) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      if (this.running?.turn === turn) this.post({ type: 'delta', turn, html: this.renderTurn(turn) });
+    }, RENDER_INTERVAL_MS);
+  }
+
+  private clearRenderTimer(): void {
+    if (this.renderTimer) clearTimeout(this.renderTimer);
+    this.renderTimer = undefined;
+  }
+
+  /** Renders one answer and records its code blocks. */
+  private renderTurn(index: number): string {
+    const turn = this.thread?.turns[index];
+    if (!turn) return '';
+    const { html, codeBlocks } = renderMarkdown(turn.answer, `t${index}-`);
+    for (const id of [...this.blocks.keys()]) if (id.startsWith(`t${index}-`)) this.blocks.delete(id);
+    for (const block of codeBlocks) this.blocks.set(block.id, block);
+    return html;
+  }
+
+  private header(): Header {
+    const thread = this.thread;
+    if (!thread) return { title: 'Explain', canApply: false };
+    const source = thread.source;
+    let where: string | undefined;
+    if (source) {
+      const first = source.range[0] + 1;
+      const last = source.range[2] + (source.range[3] === 0 && source.range[2] > source.range[0] ? 0 : 1);
+      where = first === last ? `${source.filePath}, line ${first}` : `${source.filePath}, lines ${first}–${last}`;
+    }
+    return { title: thread.title, ...(where ? { where } : {}), canApply: !!source };
+  }
+
+  private restoreMessage(): ToWebview {
+    const thread = this.thread;
+    const turns: TurnView[] = (thread?.turns ?? []).map((t, i) => ({
+      question: t.question,
+      html: this.renderTurn(i),
+      ...(t.stopped ? { stopped: true } : {}),
+      ...(t.error ? { error: t.error } : {}),
+      ...(this.running?.turn === i ? { streaming: true } : {}),
+    }));
+    return { type: 'restore', header: this.header(), turns, running: !!this.running, state: thread ?? null };
+  }
+
+  private showPanel(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      EXPLAIN_VIEW_TYPE,
+      'Redline: Explain',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.webviewOptions(),
+    );
+    this.adopt(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.services.context.extensionUri, 'media')],
+    };
+  }
+
+  /** After a window reload: the thread comes back from the webview's saved state. */
+  private async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel) {
+      // Only one Explain panel: a second restored one (from an older layout) is closed.
+      panel.dispose();
+      return;
+    }
+    this.thread = isPersistedThread(state) ? state : undefined;
+    if (this.thread) {
+      for (const turn of this.thread.turns) if (!turn.answer && !turn.error) turn.stopped = true;
+    }
+    this.blocks.clear();
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html(panel.webview);
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      panel.onDidDispose(() => {
+        this.stop();
+        this.panel = undefined;
+        this.thread = undefined;
+        this.blocks.clear();
+        for (const d of this.panelDisposables) d.dispose();
+        this.panelDisposables = [];
+      }),
+    );
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.panel || !this.ready) return; // 'ready' brings everything with a restore
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.services.log.warn('explain: ignored a malformed message from the panel');
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post(this.restoreMessage());
+        return;
+      case 'ask':
+        void this.ask(message.text);
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'copy':
+        void this.copy(message.blockId);
+        return;
+      case 'apply':
+        void this.apply(message.blockId);
+        return;
+      case 'openLink':
+        if (isOpenableLink(message.href)) void vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+        return;
+    }
+  }
+
+  private async copy(blockId: string): Promise<void> {
+    const block = this.blocks.get(blockId);
+    if (!block) return;
+    await vscode.env.clipboard.writeText(block.code);
+    vscode.window.setStatusBarMessage('Redline: code block copied', 2000);
+  }
+
+  /** Apply: the block replaces the explained code, through the inline-diff review. */
+  private async apply(blockId: string): Promise<void> {
+    const block = this.blocks.get(blockId);
+    const source = this.thread?.source;
+    if (!block || !source) return;
+    if (this.running && blockId.startsWith(`t${this.running.turn}-`)) {
+      showProblem('wait for the answer to finish (or stop it) before applying its code.', {}, 'info');
+      return;
+    }
+    let document: vscode.TextDocument;
+    try {
+      const uri = vscode.Uri.parse(source.uri, true);
+      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri) ?? (await vscode.workspace.openTextDocument(uri));
+    } catch (err) {
+      this.services.log.warn(`explain: cannot open ${source.uri}: ${String(err)}`);
+      showProblem(`${source.filePath} cannot be opened any more, so there is nothing to apply this code to.`);
+      return;
+    }
+    const offset = locateOriginal(document.getText(), source.text, source.offset);
+    if (offset === undefined) {
+      showProblem(
+        `the code that was explained has changed in ${source.filePath}, so Redline cannot tell what this block should replace. Select the code and run Explain again, or copy the block.`,
+      );
+      return;
+    }
+    const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + source.text.length));
+    const editor =
+      vscode.window.visibleTextEditors.find((e) => e.document === document) ??
+      (await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false }));
+    const replacement = fitReplacement(source.text, block.code, range.start.character === 0);
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, selection: range });
+    await this.services.edits.reviewReplacement({ editor, range, replacement, feature: 'explain.apply' });
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'media', file)).toString();
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      "form-action 'none'",
+      "base-uri 'none'",
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('explain.css')}">
+<title>Redline: Explain</title>
+</head>
+<body>
+<header class="header">
+  <h1 id="title">Explain</h1>
+  <p id="where" class="where"></p>
+</header>
+<main id="thread" class="thread" aria-label="Explanation"></main>
+<p id="empty" class="empty">Select code and run <strong>Redline: Explain</strong> to see an explanation here.</p>
+<form id="ask" class="ask" autocomplete="off">
+  <label for="question">Follow-up question</label>
+  <textarea id="question" rows="3" placeholder="Ask about this code… (Ctrl+Enter to send)"></textarea>
+  <div class="buttons">
+    <button type="submit" id="send">Send</button>
+    <button type="button" id="stop" class="secondary" disabled>Stop</button>
+  </div>
+</form>
+<script nonce="${nonce}" src="${media('explain.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.clearRenderTimer();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
