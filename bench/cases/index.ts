@@ -1,0 +1,15 @@
+/**
+ * name → benchmark. Adding one is one line here plus its module in this folder.
+ */
+import type { Benchmark } from '../util';
+import { bundleSize } from './bundle';
+import { diffLargeSelection } from './diff';
+import { streamingFold } from './streamingFold';
+import { tokenCounting } from './tokens';
+
+export const benchmarks: Record<string, Benchmark> = {
+  diff10kLines: diffLargeSelection,
+  streamingFold1kLines: streamingFold,
+  countTokens: tokenCounting,
+  bundle: bundleSize,
+};
