@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { isExcludedPath } from './core/context/exclude';
 import { createModelClient } from './core/model/client';
+import { warmUpTokenizer } from './core/prompt/tokens';
 import type { ModelClient } from './core/model/types';
+import { registerActions } from './editor/actions';
+import { registerInlineCompletions } from './editor/inlineCompletions';
 import { ApiKeyStore } from './editor/apiKey';
 import { EditController } from './editor/editSelection';
 import { showModelError } from './editor/errors';
@@ -53,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   const controller = new EditController(services, reviews);
   edits = controller;
   context.subscriptions.push(controller);
+  context.subscriptions.push(registerActions(services));
+  context.subscriptions.push(registerInlineCompletions(services));
 
   context.subscriptions.push(
     vscode.commands.registerCommand('redline.showLog', () => log.show()),
@@ -65,6 +70,10 @@ export function activate(context: vscode.ExtensionContext): Services {
       if (e.affectsConfiguration('redline')) status.refresh();
     }),
   );
+
+  // The tokenizer's tables take a moment to build: do it once, soon after start-up, not on a keystroke.
+  const warm = setTimeout(() => void warmUpTokenizer(), 5000);
+  context.subscriptions.push({ dispose: () => clearTimeout(warm) });
 
   log.info(`Redline activated (VS Code ${vscode.version})`);
   return services;

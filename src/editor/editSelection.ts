@@ -304,8 +304,10 @@ export class EditController implements EditRunner, vscode.Disposable {
             void vscode.window.showInformationMessage('Redline stopped writing because you edited the text under review. Review what arrived so far.');
             return;
           }
+          // Decide before restoring: ending the session aborts its controller too.
+          const cancelled = error?.kind === 'cancelled' || token.isCancellationRequested || (!error && abort.signal.aborted);
           await this.restoreAndEnd(session);
-          if (error?.kind === 'cancelled' || token.isCancellationRequested || abort.signal.aborted) {
+          if (cancelled) {
             outcome = 'cancelled';
             log.info(`edit ${session.id}: cancelled`);
             return;
