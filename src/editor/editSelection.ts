@@ -421,7 +421,11 @@ function insertionProposal(document: vscode.TextDocument, at: vscode.Range, regi
   const line = lines[offsetLine] ?? '';
   const codeLines = proposalLines(code, false).filter((_, i, all) => !(i === all.length - 1 && all[i] === ''));
   let merged: string[];
-  if (line.trim() === '') merged = [...lines.slice(0, offsetLine), ...codeLines, ...lines.slice(offsetLine + 1)];
+  if (line.trim() === '') {
+    // An empty last line is the file's final newline: keep one after the inserted code.
+    const keepFinalNewline = !finalEol && offsetLine === lines.length - 1 && line === '';
+    merged = [...lines.slice(0, offsetLine), ...codeLines, ...lines.slice(offsetLine + 1), ...(keepFinalNewline ? [''] : [])];
+  }
   else if (at.start.character >= line.length) merged = [...lines.slice(0, offsetLine + 1), '', ...codeLines, ...lines.slice(offsetLine + 1)];
   else merged = [...lines.slice(0, offsetLine), ...codeLines, ...lines.slice(offsetLine)];
   return joinRegion(merged, eol, finalEol);
