@@ -257,7 +257,8 @@ export class EditController implements EditRunner, vscode.Disposable {
             if (last && last.oldStart + last.oldLines.length === snap.consumedOldLines) last.newLines.push(...pending);
             else hunks.push({ oldStart: snap.consumedOldLines, oldLines: [], newStart: 0, newLines: pending });
           }
-          void session.update({ ...session.review, segments: segmentsFromHunks(originalLines, hunks, { reachedOldLines: snap.consumedOldLines }) });
+          const segments = segmentsFromHunks(originalLines, hunks, { reachedOldLines: snap.consumedOldLines });
+          void session.update((r) => (r.collapsed ? { ...r, segments, collapsed: true } : { ...r, segments }));
         };
         try {
           const client = await this.services.modelClient('chat');
@@ -298,8 +299,7 @@ export class EditController implements EditRunner, vscode.Disposable {
           if (editedByUser && !session.disposed) {
             // Keep what the user typed; review what had arrived.
             outcome = 'cancelled';
-            const plain: Review = { ...session.review, segments: session.review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)) };
-            await session.update(plain);
+            await session.update(withoutUnreached);
             this.markReviewing(session);
             void vscode.window.showInformationMessage('Redline stopped writing because you edited the text under review. Review what arrived so far.');
             return;
@@ -377,11 +377,7 @@ export class EditController implements EditRunner, vscode.Disposable {
   /** Puts the original text back (rejecting everything) and ends the session. */
   private async restoreAndEnd(session: ReviewSession): Promise<void> {
     if (session.disposed) return;
-    const plain: Review = {
-      ...session.review,
-      segments: session.review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)),
-    };
-    await session.update(settleAll(plain, 'rejected'), { last: true });
+    await session.update((r) => settleAll(withoutUnreached(r), 'rejected'), { last: true });
     if (!session.disposed) this.reviews.end(session, 'failed');
   }
 
@@ -411,6 +407,11 @@ export class EditController implements EditRunner, vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The same review with the not-yet-reached original lines made plain (the stream is over). */
+function withoutUnreached(review: Review): Review {
+  return { ...review, segments: review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)) };
 }
 
 /** The region's text with generated code inserted at an empty range (Write Tests into a file). */

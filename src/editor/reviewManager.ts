@@ -86,26 +86,38 @@ export class ReviewSession {
    * Moves the document to `next`, serialised after earlier updates. `last` closes the undo group: the
    * whole review (stream, accepts, rejects) is one undo step.
    */
-  update(next: Review, options: { last?: boolean } = {}): Promise<void> {
+  update(next: Review | ((current: Review) => Review), options: { last?: boolean } = {}): Promise<void> {
+    // A transform is applied to the review as it is when the edit is made, so keys the user typed
+    // since the call are kept (a precomputed review would overwrite them).
+    const transform = typeof next === 'function' ? next : () => next;
     return this.enqueue(async () => {
-      const planned = this.plan(next);
-      if (!planned) return;
-      const first = this.editCount++ === 0;
-      const editor = this.manager.editorFor(this.document);
-      let ok: boolean;
-      if (editor) {
-        ok = await editor.edit((b) => b.replace(planned.range, planned.text), {
-          undoStopBefore: first,
-          undoStopAfter: !!options.last,
-        });
-      } else {
-        const we = new vscode.WorkspaceEdit();
-        we.replace(this.document.uri, planned.range, planned.text);
-        ok = await vscode.workspace.applyEdit(we);
-      }
-      if (!ok) {
+      for (let attempt = 0; ; attempt++) {
+        const planned = this.plan(transform(this.review));
+        if (!planned) return;
+        const first = this.editCount === 0;
+        const editor = this.manager.editorFor(this.document);
+        let ok: boolean;
+        if (editor) {
+          ok = await editor.edit((b) => b.replace(planned.range, planned.text), {
+            undoStopBefore: first,
+            undoStopAfter: !!options.last,
+          });
+        } else {
+          const we = new vscode.WorkspaceEdit();
+          we.replace(this.document.uri, planned.range, planned.text);
+          ok = await vscode.workspace.applyEdit(we);
+        }
+        if (ok) {
+          this.editCount++;
+          return;
+        }
+        // The document changed under us (the user is typing): try again on the text as it is now.
         this.forget(planned.entry);
-        this.manager.log.warn(`review ${this.id}: an edit was refused by the editor`);
+        if (attempt >= 20 || this.disposed) {
+          this.manager.log.warn(`review ${this.id}: the editor kept refusing an edit; giving up on it`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 25));
       }
     });
   }
@@ -302,8 +314,8 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
 
   async acceptOrReject(session: ReviewSession, state: 'accepted' | 'rejected', hunkId?: number): Promise<void> {
     if (session.status !== 'reviewing') return;
-    const next = hunkId === undefined ? settleAll(session.review, state) : settleHunk(session.review, hunkId, state);
-    await session.update(next, { last: pendingCount(next) === 0 });
+    const settle = (r: Review): Review => (hunkId === undefined ? settleAll(r, state) : settleHunk(r, hunkId, state));
+    await session.update(settle, { last: pendingCount(settle(session.review)) === 0 });
   }
 
   /** The pending hunk at the editor's cursor (or the next one below it). */
@@ -452,9 +464,8 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
       this.manuallyStopped(session);
     }
     if (settle.length) {
-      let next = session.review;
-      for (const s of settle) next = settleHunk(next, s.id, s.state);
-      void session.update(next, { last: pendingCount(next) === 0 });
+      const apply = (r: Review): Review => settle.reduce((acc, s) => settleHunk(acc, s.id, s.state), r);
+      void session.update(apply, { last: pendingCount(apply(session.review)) === 0 });
     } else {
       this.changed(session);
     }
@@ -481,7 +492,7 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
         this.end(session, 'closed');
         return;
       }
-      void session.update({ ...session.review, collapsed: false });
+      void session.update((r) => ({ ...r, collapsed: false }));
     }, 50);
   }
 

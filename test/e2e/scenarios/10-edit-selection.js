@@ -293,4 +293,49 @@ module.exports = [
       await driver.waitForFileContent(MATH, `// typed above the review\n${replaceLines(original, [CLAMP_OLD_1, CLAMP_NEW_1])}// typed below the review`);
     },
   },
+  {
+    name: '8. reload the window during a review: the file on disk never holds the review, and the review comes back',
+    async run({ driver, model }) {
+      const original = driver.readFileOnDisk(MATH);
+      model.enqueue({ reply: reply(CLAMP_REWRITE), delayBetweenMs: 10 });
+      await editSelection(driver, { file: MATH, ...CLAMP, instruction: 'include min and round the result' });
+      await waitForReview(driver, 2);
+
+      await driver.runCommand('Developer: Reload Window');
+      await driver.waitForWorkbench();
+      assert.strictEqual(driver.readFileOnDisk(MATH), original, 'the reload wrote the review to disk');
+      // The unsaved review comes back with its hunks (hot exit restores the buffer, Redline the review).
+      await driver.openFile(MATH);
+      await waitForReview(driver, 2);
+      await driver.waitForDiffLines({ red: [CLAMP_OLD_1, CLAMP_OLD_2], green: [CLAMP_NEW_1, CLAMP_NEW_2] });
+      await driver.clickCodeLens('Reject All');
+      await reviewEnded(driver);
+      await save(driver);
+      await driver.waitForFileContent(MATH, original);
+    },
+  },
+  {
+    name: '9. the keys: next change, accept and reject the change at the cursor, typing in a proposed line accepts it',
+    async run({ driver, model }) {
+      const original = driver.readFileOnDisk(MATH);
+      model.enqueue({ reply: reply(CLAMP_REWRITE), delayBetweenMs: 10 });
+      await editSelection(driver, { file: MATH, ...CLAMP, instruction: 'include min and round the result' });
+      await waitForReview(driver, 2);
+      // From the top of the file, "next change" goes to the first hunk; Ctrl+Alt+N rejects it.
+      await driver.goToLine(1, 1);
+      await driver.press('Control+Alt+BracketRight');
+      await driver.press('Control+Alt+N');
+      await driver.waitForCodeLens('Accept', { count: 1 });
+      await driver.waitForDiffLines({ red: [CLAMP_OLD_2], green: [CLAMP_NEW_2] });
+      // Typing at the end of the remaining proposed line accepts that hunk with the typed text.
+      const lines = (await driver.editorText()).split('\n');
+      const at = lines.indexOf(CLAMP_NEW_2);
+      assert.ok(at >= 0, 'proposed line not shown');
+      await driver.goToLine(at + 1, CLAMP_NEW_2.length + 1);
+      await driver.type(' // rounded');
+      await reviewEnded(driver);
+      await save(driver);
+      await driver.waitForFileContent(MATH, replaceLines(original, [CLAMP_OLD_2, `${CLAMP_NEW_2} // rounded`]));
+    },
+  },
 ];
