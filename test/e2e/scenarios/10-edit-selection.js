@@ -338,4 +338,42 @@ module.exports = [
       await driver.waitForFileContent(MATH, replaceLines(original, [CLAMP_OLD_2, `${CLAMP_NEW_2} // rounded`]));
     },
   },
+  {
+    name: '10. Side-by-Side Diff shows original and proposal as virtual documents; Retry asks again with the last instruction',
+    async run({ driver, model, page }) {
+      const original = driver.readFileOnDisk(MATH);
+      model.enqueue({ reply: reply(CLAMP_REWRITE), delayBetweenMs: 10 });
+      await editSelection(driver, { file: MATH, ...CLAMP, instruction: 'include min and round the result' });
+      await waitForReview(driver, 2);
+
+      await driver.clickCodeLens('Side-by-Side Diff');
+      await poll(async () => (await page.locator('.tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label') || ''))).some((l) => l.includes('original ↔ Redline proposal')),
+        { timeout: 15000, what: 'the diff editor tab' });
+      // The diff editor holds the proposal's lines (and the original's).
+      await poll(async () => {
+        const texts = (await page.locator('.monaco-diff-editor .view-line').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+        return texts.some((t) => t.includes('Math.round(value)')) && texts.some((t) => t.includes('return value;'));
+      }, { timeout: 15000, what: 'the proposal in the diff editor' });
+      assert.strictEqual(driver.readFileOnDisk(MATH), original);
+      await driver.runCommand('View: Close Editor');
+      await driver.waitForActiveTab('math.ts');
+      await driver.waitForCodeLens('Retry…');
+
+      // Retry: the instruction box opens with the last instruction; a new reply replaces the review.
+      model.enqueue({ reply: reply(CLAMP_REWRITE.replace(CLAMP_NEW_2, '  return value; // checked')), delayBetweenMs: 10 });
+      await driver.clickCodeLens('Retry…');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      assert.strictEqual(await input.inputValue(), 'include min and round the result');
+      await driver.submitInput('only include min');
+      await waitForReview(driver, 2);
+      await driver.waitForDiffLines({ red: [CLAMP_OLD_1, CLAMP_OLD_2], green: [CLAMP_NEW_1, '  return value; // checked'] });
+      const chat = model.requests.filter((r) => r.endpoint === 'chat');
+      assert.strictEqual(chat.length, 2);
+      assert.ok(chat[1].body.messages.map((m) => m.content).join('\n').includes('only include min'));
+      await driver.clickCodeLens('Reject All');
+      await reviewEnded(driver);
+      await driver.waitForEditorContent(original);
+    },
+  },
 ];
