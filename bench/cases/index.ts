@@ -3,6 +3,9 @@
  */
 import type { Benchmark } from '../util';
 import { bundleSize } from './bundle';
+import { completionIndex } from './completionIndex';
+import { completionLatency } from './completionLatency';
+import { completionTyping } from './completionTyping';
 import { diffLargeSelection } from './diff';
 import { streamingFold } from './streamingFold';
 import { tokenCounting } from './tokens';
@@ -12,4 +15,7 @@ export const benchmarks: Record<string, Benchmark> = {
   streamingFold1kLines: streamingFold,
   countTokens: tokenCounting,
   bundle: bundleSize,
+  completionLatency,
+  completionTyping,
+  completionIndex,
 };

@@ -2,8 +2,12 @@
  * kind → evaluator. Adding a kind is one line here plus its module in this folder.
  */
 import type { Evaluator } from '../types';
+import { completionEvaluator } from './completion';
 import { editEvaluator } from './edit';
+import { retrievalEvaluator } from './retrieval';
 
 export const evaluators: Record<string, Evaluator> = {
   edit: editEvaluator,
+  completion: completionEvaluator,
+  retrieval: retrievalEvaluator,
 };

@@ -177,14 +177,13 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
   // ---- the provider
   const provider: vscode.InlineCompletionItemProvider = {
     async provideInlineCompletionItems(document, position, context, token) {
-      log.info(`[completion] DEBUG provide ${document.uri.scheme} ${context.triggerKind} ${!!context.selectedCompletionInfo}`);
       if (!SCHEMES.has(document.uri.scheme)) return undefined;
       // While the suggest widget is open its selection wins; do not fight it.
       if (context.selectedCompletionInfo) return undefined;
       const settings = readEngineSettings(services);
       const off = suggestionsOff(settings, document.languageId, { now: Date.now(), snoozedUntil: snoozedUntil(), excluded: services.isExcluded(document.uri) });
       if (off) {
-        if (off === 'excluded') log.trace(`[completion] ${relativePath(document.uri)} is excluded: nothing sent`);
+        log.trace(`[completion] ${relativePath(document.uri)}: suggestions off (${off}), nothing sent`);
         return undefined;
       }
       const text = document.getText();
@@ -214,7 +213,7 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
           settings,
           signal,
         );
-        log.info(`[completion] DEBUG ${relativePath(document.uri)}:${position.line + 1}:${position.character + 1} ${outcome.via}${outcome.reason ? ` (${outcome.reason})` : ''} ${JSON.stringify(outcome.text.slice(0, 40))} cancelled=${token.isCancellationRequested}`);
+        log.trace(`[completion] ${relativePath(document.uri)}:${position.line + 1}:${position.character + 1} ${outcome.via}${outcome.reason ? ` (${outcome.reason})` : ''} ${outcome.text.length} chars`);
         if (!outcome.text || token.isCancellationRequested) return undefined;
         return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
       } finally {

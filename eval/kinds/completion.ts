@@ -1,0 +1,81 @@
+/**
+ * "completion" cases: a recorded raw model reply for an inline suggestion, cleaned exactly as in the
+ * editor (the same streaming filter chain, fed in small chunks, with the line mode, stop sequences
+ * and reply style the editor would use). Scored by exact match; the edit similarity to `expected`
+ * (1 − Levenshtein distance / longer length) is reported per case in `actual` and in failure lines.
+ *
+ * {"kind":"completion","id","language","prefix","suffix","reply","expected"}
+ * Optional: "mode" ("completions" default | "chat" | "fim-template"), "fimTemplate" (preset name).
+ */
+import { cleanCompletion } from '../../src/core/completion/filters';
+import { decideLineMode, guessIndentStyle } from '../../src/core/completion/position';
+import { buildCompletionPrompt } from '../../src/core/completion/prompt';
+import { type CompletionMode, DEFAULT_COMPLETION_SETTINGS, type FimPresetName } from '../../src/core/completion/settings';
+import type { CaseResult, EvalCase, Evaluator } from '../types';
+
+interface CompletionCase extends EvalCase {
+  language?: string;
+  prefix: string;
+  suffix: string;
+  reply: string;
+  expected: string;
+  mode?: CompletionMode;
+  fimTemplate?: FimPresetName;
+}
+
+/** Levenshtein distance over UTF-16 code units, two rows. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+/** 1 for equal texts, 0 for nothing in common (two empty texts are equal). */
+export function editSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  return longer === 0 ? 1 : 1 - editDistance(a, b) / longer;
+}
+
+/** Cleans a recorded reply the way the editor would for this cursor and mode. */
+export function cleanRecordedReply(c: Pick<CompletionCase, 'language' | 'prefix' | 'suffix' | 'reply' | 'mode' | 'fimTemplate'>): string {
+  const languageId = c.language ?? 'plaintext';
+  const lineMode = decideLineMode(c.prefix, c.suffix, languageId);
+  const prompt = buildCompletionPrompt(
+    { path: 'eval', languageId, prefix: c.prefix, suffix: c.suffix, snippets: [], lineMode },
+    { mode: c.mode ?? 'completions', fimTemplate: c.fimTemplate ?? DEFAULT_COMPLETION_SETTINGS.fimTemplate, customFimTemplate: DEFAULT_COMPLETION_SETTINGS.customFimTemplate },
+  );
+  return cleanCompletion(c.reply, {
+    prefix: c.prefix,
+    suffix: c.suffix,
+    languageId,
+    lineMode,
+    stop: prompt.stop,
+    style: prompt.style,
+    indent: guessIndentStyle(c.prefix),
+  }).text;
+}
+
+function check(c: CompletionCase): CaseResult {
+  for (const field of ['prefix', 'suffix', 'reply', 'expected'] as const) {
+    if (typeof c[field] !== 'string') return { pass: false, actual: null, detail: `the case has no "${field}" string` };
+  }
+  const text = cleanRecordedReply(c);
+  const similarity = Math.round(editSimilarity(text, c.expected) * 1000) / 1000;
+  const actual = { text, similarity };
+  if (text === c.expected) return { pass: true, actual };
+  return { pass: false, actual, detail: `similarity ${similarity}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(text)}` };
+}
+
+export const completionEvaluator: Evaluator = {
+  evaluate: (testCase) => check(testCase as CompletionCase),
+};

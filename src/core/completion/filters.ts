@@ -1,0 +1,524 @@
+/**
+ * Cleaning a completion while it streams: a chain of small filters, one reason each. Every filter sees
+ * the text the previous one let through (the whole text so far, not just the last delta) and returns
+ * what it lets through plus whether the completion is finished. A filter that says `stop` ends the
+ * stream: the caller stops reading and the HTTP request closes.
+ *
+ * While streaming (`final: false`) a filter may hold back a tail it cannot judge yet (half a stop
+ * sequence, an unfinished first line of prose); on the final pass it decides.
+ */
+import {
+  CLOSE_TO_OPEN,
+  type IndentStyle,
+  type LineMode,
+  OPEN_TO_CLOSE,
+  indentWidth,
+  leadingWhitespace,
+  linePrefixOf,
+  lineSuffixOf,
+  openBrackets,
+  scanBrackets,
+} from './position';
+
+export type ReplyStyle = 'fim' | 'chat';
+
+export interface CleanContext {
+  /** Text before the cursor (a window is enough: the cursor's line and the lines before it). */
+  prefix: string;
+  /** Text after the cursor. */
+  suffix: string;
+  languageId: string;
+  lineMode: LineMode;
+  /** Stop sequences of the prompt format. */
+  stop: readonly string[];
+  /** Chat replies may carry fences, prose and echoes of the code around the hole. */
+  style: ReplyStyle;
+  indent: IndentStyle;
+}
+
+export interface FilterStep {
+  text: string;
+  /** The completion is finished at `text`: stop reading the stream. */
+  stop?: boolean;
+}
+
+export interface StreamFilter {
+  readonly name: string;
+  apply(text: string, ctx: CleanContext, final: boolean): FilterStep;
+}
+
+const keep = (text: string): FilterStep => ({ text });
+const cut = (text: string): FilterStep => ({ text, stop: true });
+
+/** Lines of a completion with the offset where each starts. */
+function lines(text: string): { line: string; start: number }[] {
+  const out: { line: string; start: number }[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      out.push({ line: text.slice(start), start });
+      return out;
+    }
+    out.push({ line: text.slice(start, nl).replace(/\r$/, ''), start });
+    start = nl + 1;
+  }
+}
+
+/** Ends the completion at the first stop sequence; holds back a tail that may be the start of one. */
+export const stopSequences: StreamFilter = {
+  name: 'stopSequences',
+  apply(text, ctx, final) {
+    let at = -1;
+    for (const s of ctx.stop) {
+      if (!s) continue;
+      const i = text.indexOf(s);
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    }
+    if (at >= 0) return cut(text.slice(0, at));
+    if (final) return keep(text);
+    let hold = 0;
+    for (const s of ctx.stop) {
+      for (let k = Math.min(s.length - 1, text.length); k > hold; k--) {
+        if (text.endsWith(s.slice(0, k))) {
+          hold = k;
+          break;
+        }
+      }
+    }
+    return keep(text.slice(0, text.length - hold));
+  },
+};
+
+const PROSE_START =
+  /^(?:sure\b|certainly\b|of course\b|here(?:'s| is| are)\b|the (?:missing|completed?|completion|code|rest)\b|this (?:code|completion|fills)\b|to (?:complete|fill)\b|completion\s*:|answer\s*:|output\s*:|i (?:have|would|will|'ve|'d)\b|below\b)/i;
+const PROSE_AFTER = /^(?:this (?:code|completion|function|will|fills|adds|implementation)\b|note\b|explanation\b|the (?:above|code above|completion)\b|in this\b|i (?:have|added|used)\b|let me know\b)/i;
+const FENCE_LINE = /^[ \t]*(?:```+|~~~+)[\w+#.-]*[ \t]*$/;
+const TAGS = /<\/?(?:COMPLETION|completion|FILL_HERE|CURSOR)>|\{\{FILL_HERE\}\}|<\|?cursor\|?>/g;
+
+/**
+ * Chat replies: drops `<COMPLETION>` tags, an introduction line ("Here is the completion:"), an opening
+ * code fence and everything from the closing fence on, and a closing paragraph of explanation.
+ * A reply in fill-in-the-middle style passes untouched unless it starts with a fence.
+ */
+export const chatWrapper: StreamFilter = {
+  name: 'chatWrapper',
+  apply(text, ctx, final) {
+    const head = text.trimStart();
+    const headLine = head.split('\n', 1)[0];
+    const fenceFirst = FENCE_LINE.test(headLine) && head.includes('\n');
+    const maybeFence = !final && !head.includes('\n') && /^(?:`+|~+)[\w+#.-]*[ \t]*$/.test(headLine);
+    // Whitespace alone cannot be judged yet either: a fence may follow it.
+    if (ctx.style !== 'chat' && !fenceFirst) return keep(maybeFence || (!final && head === '') ? '' : text);
+    let t = ctx.style === 'chat' ? text.replace(TAGS, '') : text;
+    // An opening line we cannot judge yet: wait for it to finish.
+    const firstNl = t.indexOf('\n');
+    const first = firstNl < 0 ? t : t.slice(0, firstNl);
+    if (!final && firstNl < 0 && (maybeFence || /^\s*(?:`{1,3}|~{1,3})/.test(first) || couldBeProse(first))) return keep('');
+    // Introduction line(s) before a fence, or a prose line on its own.
+    const ls = lines(t);
+    let i = 0;
+    const fenceAt = ls.findIndex((l) => FENCE_LINE.test(l.line));
+    if (fenceAt > 0 && ls.slice(0, fenceAt).every((l) => l.line.trim() === '' || isProse(l.line))) i = fenceAt;
+    else if (ls.length > 1 && isProse(ls[0].line) && ctx.style === 'chat') i = 1;
+    let body = i > 0 ? t.slice(ls[i].start) : t;
+    let opened = false;
+    const firstLine = body.split('\n', 1)[0];
+    if (FENCE_LINE.test(firstLine)) {
+      if (body.includes('\n')) {
+        body = body.slice(firstLine.length + 1);
+        opened = true;
+      } else if (!final || ctx.style === 'chat') {
+        return keep('');
+      }
+    }
+    // A closing fence ends the completion.
+    const bodyLines = lines(body);
+    const closing = bodyLines.find(
+      (l, k) => (final || k < bodyLines.length - 1) && /^[ \t]*(?:```+|~~~+)[ \t]*$/.test(l.line) && (opened || k > 0 || ctx.style === 'chat'),
+    );
+    if (closing) return cut(body.slice(0, Math.max(0, closing.start - 1)));
+    const halfFence = /(?:^|\n)[ \t]*`{1,2}$/.exec(body);
+    if (!final && opened && halfFence) return keep(body.slice(0, halfFence.index));
+    // Blank lines between an introduction and the code: nothing to judge yet.
+    if (ctx.style === 'chat' && !final && body.trim() === '') return keep('');
+    // A chat reply that is only a sentence of prose (no code) is no suggestion, unless the cursor is in a comment or string.
+    if (ctx.style === 'chat' && final && !body.trim().includes('\n') && isProse(body) && !inCommentOrString(linePrefixOf(ctx.prefix))) return keep('');
+    // A paragraph of explanation after the code.
+    if (ctx.style === 'chat') {
+      const bl = lines(body);
+      for (let k = 1; k < bl.length; k++) {
+        if (bl[k - 1].line.trim() === '' && (final || k < bl.length - 1) && PROSE_AFTER.test(bl[k].line.trim())) {
+          return cut(body.slice(0, bl[k - 1].start).replace(/\n$/, ''));
+        }
+      }
+    }
+    return keep(body);
+  },
+};
+
+function isProse(line: string): boolean {
+  const t = line.trim();
+  return PROSE_START.test(t) || (/^[A-Z][a-z'’]*(?: [a-z'’]+){3,}.*[:.!?]$/.test(t) && !/[;{}()=<>[\]`"]/.test(t));
+}
+
+function inCommentOrString(linePrefix: string): boolean {
+  if (/^\s*(?:\/\/|#|\*|--|\/\*|<!--)/.test(linePrefix)) return true;
+  for (const q of ['"', "'", '`']) if (linePrefix.split(q).length % 2 === 0) return true;
+  return false;
+}
+
+function couldBeProse(partial: string): boolean {
+  const t = partial.trim().toLowerCase();
+  if (t === '') return true;
+  const starts = ['sure', 'certainly', 'of course', "here's", 'here is', 'here are', 'the missing', 'the complet', 'the code', 'the rest', 'this code', 'this complet', 'to complete', 'completion:', 'answer:', 'output:', 'below', "i'", 'i have', 'i will', 'i would'];
+  return starts.some((s) => s.startsWith(t) || t.startsWith(s));
+}
+
+/**
+ * Chat models often repeat the code before the hole: the cursor's line (with or without its
+ * indentation), sometimes with a line or two above it. That echo is dropped.
+ */
+export const prefixEcho: StreamFilter = {
+  name: 'prefixEcho',
+  apply(text, ctx, final) {
+    if (ctx.style !== 'chat') return keep(text);
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const prefixLines = ctx.prefix.split('\n');
+    const candidates: string[] = [];
+    for (let k = Math.min(3, prefixLines.length - 1); k >= 0; k--) {
+      const block = prefixLines.slice(prefixLines.length - 1 - k).join('\n');
+      if (block.trim().length >= 2) candidates.push(block);
+    }
+    for (const candidate of candidates) {
+      for (const form of [candidate, candidate.trimStart()]) {
+        if (form.trim() === '') continue;
+        if (text.startsWith(form)) {
+          // Only an echo if it is the whole cursor line so far (not a completion that happens to start alike).
+          return keep(text.slice(form.length));
+        }
+        if (!final && form.startsWith(text) && text.trim() !== '') return keep('');
+      }
+    }
+    // The cursor's line echoed when the cursor sits after indentation only: "    return x" at "    |".
+    if (linePrefix.trim() === '' && linePrefix.length > 0 && text.startsWith(linePrefix)) return keep(text.slice(linePrefix.length));
+    return keep(text);
+  },
+};
+
+/**
+ * Indentation in the file's style: tabs or spaces as the editor uses, and no second copy of the
+ * indentation the cursor's line already has ("    |" + "    return" → "return").
+ */
+export const indentStyle: StreamFilter = {
+  name: 'indentStyle',
+  apply(text, ctx) {
+    const linePrefix = linePrefixOf(ctx.prefix);
+    let t = text;
+    if (ctx.style === 'chat' && linePrefix.length > 0 && linePrefix.trim() === '') {
+      const lead = leadingWhitespace(t);
+      if (lead.length > 0) {
+        t = t.slice(Math.min(lead.length, linePrefix.length));
+      } else {
+        // Written as if the hole started at column 0: the lines after the first are indented relative
+        // to it, some even less than the cursor. Shift them to the cursor's column.
+        const rest = lines(t).slice(1).filter((l) => l.line.trim() !== '');
+        const tab = ctx.indent.tabSize;
+        if (rest.length > 0 && Math.min(...rest.map((l) => indentWidth(l.line, tab))) < indentWidth(linePrefix, tab)) {
+          t = t.replace(/\n(?=[^\n]*\S)/g, '\n' + linePrefix);
+        }
+      }
+    }
+    const { insertSpaces, tabSize } = ctx.indent;
+    const unit = ' '.repeat(tabSize);
+    return keep(
+      t.replace(/\n([ \t]+)/g, (_m, ws: string) => {
+        if (insertSpaces) return '\n' + ws.replace(/\t/g, unit);
+        const width = indentWidth(ws, tabSize);
+        return '\n' + '\t'.repeat(Math.floor(width / tabSize)) + ' '.repeat(width % tabSize);
+      }),
+    );
+  },
+};
+
+/** One line when the cursor's position asks for one: the stream stops once the line is complete. */
+export const lineMode: StreamFilter = {
+  name: 'lineMode',
+  apply(text, ctx) {
+    if (ctx.lineMode !== 'single') return keep(text);
+    const nl = text.indexOf('\n');
+    if (nl < 0) return keep(text);
+    return cut(text.slice(0, nl).replace(/\r$/, ''));
+  },
+};
+
+/**
+ * Brackets: a closing bracket with nothing open to close ends the completion before it, and so does a
+ * closer on the cursor's line that the text after the cursor already provides (`foo(|)` + `a, b)` →
+ * `a, b`).
+ */
+export const bracketBalance: StreamFilter = {
+  name: 'bracketBalance',
+  apply(text, ctx, final) {
+    const stack = openBrackets(ctx.prefix, ctx.languageId).map((c) => ({ char: c, fromPrefix: true }));
+    const afterCursor = lineSuffixOf(ctx.suffix).trimStart();
+    // While streaming, only complete lines are judged: the end of a line can still close a string.
+    const judged = final ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+    let cutAt = -1;
+    const visit = ({ index, char }: { index: number; char: string }): boolean => {
+      if (char in OPEN_TO_CLOSE) {
+        stack.push({ char, fromPrefix: false });
+        return true;
+      }
+      const top = stack[stack.length - 1];
+      if (!top || top.char !== CLOSE_TO_OPEN[char]) {
+        cutAt = index;
+        return false;
+      }
+      const onCursorLine = text.lastIndexOf('\n', index) < 0;
+      if (top.fromPrefix && onCursorLine && afterCursor.startsWith(char)) {
+        cutAt = index;
+        return false;
+      }
+      stack.pop();
+      return true;
+    };
+    // The cursor's line is lexed together with the rest of that line, whose quotes may close a string.
+    const firstEnd = text.indexOf('\n');
+    const firstLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
+    if (final || firstEnd >= 0) {
+      scanBrackets(firstLine + lineSuffixOf(ctx.suffix), ctx.languageId, (e) => (e.index < firstLine.length ? visit(e) : false));
+    }
+    if (cutAt < 0 && firstEnd >= 0 && judged.length > firstEnd) {
+      scanBrackets(judged.slice(firstEnd), ctx.languageId, (e) => visit({ index: e.index + firstEnd, char: e.char }));
+    }
+    if (cutAt < 0) return keep(text);
+    return cut(text.slice(0, cutAt).replace(/[ \t]+$/, ''));
+  },
+};
+
+/** The text already after the cursor: a completion line equal to the next line of the file ends the completion before it. */
+export const suffixOverlap: StreamFilter = {
+  name: 'suffixOverlap',
+  apply(text, ctx, final) {
+    const ls = lines(text);
+    const suffixLines = ctx.suffix.split('\n');
+    const next = suffixLines.slice(1).find((l) => l.trim() !== '')?.replace(/\r$/, '').trimEnd();
+    if (next !== undefined) {
+      // On an empty line, a first line that is the next line of the file is a duplicate.
+      const blankLine = linePrefixOf(ctx.prefix).trim() === '' && lineSuffixOf(ctx.suffix).trim() === '';
+      if (blankLine && (ls.length > 1 || final) && ls[0].line.trim() !== '' && ls[0].line.trim() === next.trim()) return cut('');
+      for (let k = 1; k < ls.length; k++) {
+        const complete = k < ls.length - 1 || final;
+        if (complete && ls[k].line.trimEnd() === next) return cut(text.slice(0, ls[k].start).replace(/\n[ \t]*$/, ''));
+      }
+    }
+    return keep(text);
+  },
+};
+
+/**
+ * The rest of the cursor's line: a single-line completion ending with it (a `;`, a closing quote or
+ * bracket the editor already has after the cursor) loses that ending. Runs last, on the final text.
+ */
+export const restOfLine: StreamFilter = {
+  name: 'restOfLine',
+  apply(text, ctx, final) {
+    const rest = lineSuffixOf(ctx.suffix).trim();
+    const t = text.trimEnd();
+    if (!final || !rest || t.includes('\n') || !t.endsWith(rest) || t.length <= rest.length) return keep(text);
+    const stripped = t.slice(0, t.length - rest.length);
+    // `a;;` before `;`: which one is the duplicate is a guess; leave it.
+    if ((stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) || !closesAsMuchAs(t, rest, ctx.languageId)) return keep(text);
+    return keep(stripped);
+  },
+};
+
+/**
+ * True when `text` closes at least as many brackets opened before the cursor as `rest` does, so that
+ * the closers at the end of `text` are the ones `rest` already provides (`world")` at `print("|")`),
+ * and not the completion's own (`g(x)` at `foo(|)`).
+ */
+function closesAsMuchAs(text: string, rest: string, languageId: string): boolean {
+  const net = (s: string) => {
+    let n = 0;
+    scanBrackets(s, languageId, ({ char }) => {
+      n += char in CLOSE_TO_OPEN ? 1 : -1;
+    });
+    return n;
+  };
+  const restClosers = [...rest].filter((c) => c in CLOSE_TO_OPEN).length;
+  // A quote in the rest of the line closes a string only if the completion left one open.
+  for (const q of new Set([...rest].filter((c) => c === '"' || c === "'" || c === '`'))) {
+    if ([...text].filter((c) => c === q).length % 2 === 0) return false;
+  }
+  return restClosers === 0 || net(text.replace(/["'`]/g, ' ')) >= restClosers;
+}
+
+function significant(line: string): boolean {
+  return line.trim().replace(/[\s)\]};,]/g, '').length >= 2;
+}
+
+/**
+ * A model that starts repeating itself: a line equal to the one before it, or a group of two or three
+ * lines repeating the group before; also a first line that repeats the line above the cursor.
+ */
+export const repeatedLines: StreamFilter = {
+  name: 'repeatedLines',
+  apply(text, ctx, final) {
+    const ls = lines(text);
+    const complete = final ? ls.length : ls.length - 1;
+    const prefixLines = ctx.prefix.split('\n');
+    const above = prefixLines.length >= 2 ? prefixLines[prefixLines.length - 2].trimEnd() : undefined;
+    const cursorLineBlank = linePrefixOf(ctx.prefix).trim() === '';
+    // The first line starts at the cursor: with the cursor's line before it, it compares like the others.
+    const full = (i: number) => (i === 0 ? linePrefixOf(ctx.prefix) + ls[0].line : ls[i].line).trimEnd();
+    for (let i = 0; i < complete; i++) {
+      const line = ls[i].line.trimEnd();
+      if (!significant(line)) continue;
+      if (i === 0 && cursorLineBlank && above !== undefined && (linePrefixOf(ctx.prefix) + line) === above) return cut('');
+      if (i === 1 && ls[0].line.trim() === '' && cursorLineBlank && line === above) return cut(text.slice(0, ls[i].start).replace(/\n[ \t]*$/, ''));
+      for (const k of [1, 2, 3]) {
+        if (i + 1 < 2 * k) continue;
+        let same = true;
+        for (let j = 0; j < k && same; j++) same = full(i - j) === full(i - j - k);
+        if (same && ls.slice(i - k + 1, i + 1).some((l) => significant(l.line))) {
+          return cut(text.slice(0, ls[i - k + 1].start).replace(/\n[ \t]*$/, ''));
+        }
+      }
+    }
+    return keep(text);
+  },
+};
+
+const CLOSER_LINE = /^\s*(?:[)\]}]+[)\]};,]*|end|fi|done|esac|endif|endfunction|end\s+\w+)\s*$/;
+
+/**
+ * Indentation decides where a block suggestion ends: a line indented less than the cursor's block ends
+ * it, and once the suggestion has opened a block and come back to the cursor's level it ends after a
+ * closing line (`}`, `end`) or before anything else.
+ */
+export const blockScope: StreamFilter = {
+  name: 'blockScope',
+  apply(text, ctx, final) {
+    if (ctx.lineMode !== 'multi') return keep(text);
+    const tab = ctx.indent.tabSize;
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const base = indentWidth(linePrefix, tab);
+    const cursorLineBlank = linePrefix.trim() === '';
+    const ls = lines(text);
+    const complete = final ? ls.length : ls.length - 1;
+    // Columns of the first line: the cursor's column plus the line's own leading whitespace.
+    const firstWidth = cursorLineBlank ? indentWidth(linePrefix + ls[0].line, tab) : base;
+    let entered = firstWidth > base || (!cursorLineBlank && ls.length > 1);
+    let deepest = firstWidth;
+    for (let i = 1; i < complete; i++) {
+      const line = ls[i].line;
+      if (line.trim() === '') continue;
+      const w = indentWidth(line, tab);
+      if (w < base) return cut(text.slice(0, ls[i].start).replace(/\n[ \t]*$/, '').replace(/\n+$/, ''));
+      // The statement on the cursor's line ended on that line: what follows at its level is another one.
+      if (w === base && !cursorLineBlank && ls[0].line.trim() !== '' && deepest <= base) {
+        return cut(text.slice(0, ls[i].start).replace(/\n[ \t]*$/, '').replace(/\n+$/, ''));
+      }
+      if (w > base) {
+        entered = true;
+        deepest = Math.max(deepest, w);
+        continue;
+      }
+      // back at the cursor's level
+      if (entered && deepest > base) {
+        if (CLOSER_LINE.test(line)) return cut(text.slice(0, ls[i].start + line.length));
+        return cut(text.slice(0, ls[i].start).replace(/\n[ \t]*$/, '').replace(/\n+$/, ''));
+      }
+    }
+    return keep(text);
+  },
+};
+
+/** The filters in the order they run. */
+export const DEFAULT_FILTERS: readonly StreamFilter[] = [
+  stopSequences,
+  chatWrapper,
+  prefixEcho,
+  indentStyle,
+  lineMode,
+  bracketBalance,
+  suffixOverlap,
+  repeatedLines,
+  blockScope,
+  restOfLine,
+];
+
+export interface ChainResult {
+  text: string;
+  /** Name of the filter that ended the completion, if one did. */
+  stoppedBy?: string;
+}
+
+/** Runs the filters once over the text so far. */
+export function runFilters(raw: string, ctx: CleanContext, final: boolean, filters: readonly StreamFilter[] = DEFAULT_FILTERS): ChainResult {
+  let text = raw;
+  let stoppedBy: string | undefined;
+  for (const filter of filters) {
+    const step = filter.apply(text, ctx, final || stoppedBy !== undefined);
+    text = step.text;
+    if (step.stop && stoppedBy === undefined) stoppedBy = filter.name;
+  }
+  return { text, stoppedBy };
+}
+
+/** The cleaned completion: trailing whitespace removed; whitespace only means nothing to show. */
+export function finish(text: string): string {
+  const t = text.replace(/\s+$/, '');
+  return t.trim() === '' ? '' : t;
+}
+
+/**
+ * Cleans a streaming completion: `push` each delta, read the cleaned text so far, stop reading when
+ * `stopped` is set; `result()` gives the final text (the same as `cleanCompletion` on the whole reply
+ * when nothing stopped earlier).
+ */
+export class CompletionCleaner {
+  private raw = '';
+  private done: ChainResult | undefined;
+  /** Cleaned text so far (may grow or, rarely, shrink as more arrives). */
+  partial = '';
+
+  constructor(
+    private readonly ctx: CleanContext,
+    private readonly filters: readonly StreamFilter[] = DEFAULT_FILTERS,
+  ) {}
+
+  get stopped(): string | undefined {
+    return this.done?.stoppedBy;
+  }
+
+  push(delta: string): { text: string; stop: boolean } {
+    if (this.done) return { text: this.partial, stop: true };
+    this.raw += delta;
+    const step = runFilters(this.raw, this.ctx, false, this.filters);
+    if (step.stoppedBy) {
+      this.done = runFilters(this.raw, this.ctx, true, this.filters);
+      this.done.stoppedBy ??= step.stoppedBy;
+      this.partial = finish(this.done.text);
+      return { text: this.partial, stop: true };
+    }
+    this.partial = step.text;
+    return { text: this.partial, stop: false };
+  }
+
+  result(): string {
+    if (!this.done) this.done = runFilters(this.raw, this.ctx, true, this.filters);
+    return finish(this.done.text);
+  }
+}
+
+/** Cleans a whole reply as the editor would have while it streamed (`chunkSize` characters at a time). */
+export function cleanCompletion(raw: string, ctx: CleanContext, chunkSize = 3): { text: string; stoppedBy?: string } {
+  const cleaner = new CompletionCleaner(ctx);
+  for (let i = 0; i < raw.length; i += chunkSize) {
+    if (cleaner.push(raw.slice(i, i + chunkSize)).stop) break;
+  }
+  return { text: cleaner.result(), stoppedBy: cleaner.stopped };
+}

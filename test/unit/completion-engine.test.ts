@@ -1,0 +1,188 @@
+import * as assert from 'assert';
+import { CompletionEngine, type EngineSettings, type ProvideInput } from '../../src/core/completion/engine';
+import { DEFAULT_COMPLETION_SETTINGS } from '../../src/core/completion/settings';
+import { silentLogger } from '../../src/core/log';
+import { createModelClient } from '../../src/core/model/client';
+import type { ModelClient } from '../../src/core/model/types';
+import { FakeModelServer } from '../fixtures/fakeModelServer';
+
+/** The engine over the real client against the scripted OpenAI-compatible server. */
+describe('completion/engine against the scripted server', () => {
+  const server = new FakeModelServer();
+  let client: ModelClient;
+  let engine: CompletionEngine;
+  let settings: EngineSettings;
+
+  before(async () => {
+    const baseURL = await server.start(0);
+    client = createModelClient({ baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+  });
+  after(() => server.stop());
+  beforeEach(() => {
+    server.reset();
+    settings = { ...DEFAULT_COMPLETION_SETTINGS, mode: 'completions', debounceMs: 0, chatModel: 'test-model', exclude: [] };
+    engine = new CompletionEngine({ client: () => client, log: silentLogger, abandonGraceMs: 20 });
+  });
+  afterEach(() => engine.dispose());
+
+  const doc = (prefix: string, suffix = '\n', over: Partial<ProvideInput> = {}): ProvideInput => ({
+    docKey: 'file:///w/src/a.ts',
+    path: 'src/a.ts',
+    languageId: 'typescript',
+    prefix,
+    suffix,
+    ...over,
+  });
+  const live = () => new AbortController().signal;
+  const completions = () => server.requests.filter((r) => r.endpoint === 'completions' || r.endpoint === 'chat');
+
+  it('shows the cleaned suggestion for a scripted reply, sending prompt and suffix', async () => {
+    server.enqueue({ reply: 'a + b;\n}\n\nfunction other() {' });
+    const out = await engine.provide(doc('function add(a, b) {\n  return ', '\n}\n'), settings, live());
+    assert.deepStrictEqual([out.text, out.via, out.lineMode], ['a + b;', 'model', 'single']);
+    const sent = completions()[0].body;
+    assert.strictEqual(sent.prompt, 'function add(a, b) {\n  return ');
+    assert.strictEqual(sent.suffix, '\n}\n');
+    assert.strictEqual(sent.model, 'test-model');
+    assert.strictEqual(sent.max_tokens, DEFAULT_COMPLETION_SETTINGS.maxTokens);
+  });
+
+  it('chat mode: asks for the middle and cleans fences and prose', async () => {
+    settings.mode = 'chat';
+    settings.model = 'completion-model';
+    server.enqueue({ reply: 'Here is the code:\n```ts\na + b;\n```' });
+    const out = await engine.provide(doc('function add(a, b) {\n  return ', '\n}\n'), settings, live());
+    assert.strictEqual(out.text, 'a + b;');
+    const body = completions()[0].body;
+    assert.strictEqual(completions()[0].endpoint, 'chat');
+    assert.strictEqual(body.model, 'completion-model');
+    assert.ok(body.messages[1].content.includes('return {{FILL_HERE}}'));
+  });
+
+  it('typing the characters of the suggestion keeps it without a new request', async () => {
+    server.enqueue({ reply: 'computeTotal(items);' });
+    const first = await engine.provide(doc('const total = '), settings, live());
+    assert.strictEqual(first.text, 'computeTotal(items);');
+    const typed = await engine.provide(doc('const total = comp'), settings, live());
+    assert.deepStrictEqual([typed.text, typed.via], ['uteTotal(items);', 'reuse']);
+    assert.strictEqual(completions().length, 1);
+  });
+
+  it('typing through the suggestion still streaming follows it instead of sending another', async () => {
+    server.enqueue({ chunks: ['compute', 'Total', '(items);'], delayFirstMs: 30, delayBetweenMs: 60 });
+    const a = new AbortController();
+    const first = engine.provide(doc('const total = '), settings, a.signal);
+    await server.waitForRequests(1);
+    // the editor cancels the first call when the user types, then calls again
+    await new Promise((r) => setTimeout(r, 50));
+    a.abort();
+    const second = await engine.provide(doc('const total = co'), settings, live());
+    assert.strictEqual((await first).text, '');
+    assert.deepStrictEqual([second.text, second.via], ['mputeTotal(items);', 'follow']);
+    assert.strictEqual(completions().length, 1);
+    assert.strictEqual(completions()[0].aborted, false);
+  });
+
+  it('a superseded request is aborted at once: the server sees the stream closed', async () => {
+    server.enqueue({ reply: 'slow();', delayFirstMs: 3000 }, { reply: 'fast();' });
+    const a = new AbortController();
+    const first = engine.provide(doc('one('), settings, a.signal);
+    await server.waitForRequests(1);
+    a.abort();
+    const second = await engine.provide(doc('two = '), settings, live());
+    assert.strictEqual(second.text, 'fast();');
+    assert.strictEqual((await first).via, 'none');
+    await server.waitUntil(() => server.requests[0].aborted, 2000, 'first request aborted');
+    assert.strictEqual(engine.stats.requestsAborted, 1);
+  });
+
+  it('coming back to a position answers from the cache', async () => {
+    server.enqueue({ reply: 'alpha();' }, { reply: 'beta();' });
+    assert.strictEqual((await engine.provide(doc('x = '), settings, live())).text, 'alpha();');
+    assert.strictEqual((await engine.provide(doc('y = '), settings, live())).text, 'beta();');
+    const back = await engine.provide(doc('x = '), settings, live());
+    assert.deepStrictEqual([back.text, back.via], ['alpha();', 'cache']);
+    assert.strictEqual(completions().length, 2);
+  });
+
+  it('closes the stream once a single-line suggestion has its line', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => `line${i}();\n`);
+    server.enqueue({ chunks: ['first();', '\n', ...many], delayBetweenMs: 15 });
+    const out = await engine.provide(doc('x = '), settings, live());
+    assert.strictEqual(out.text, 'first();');
+    assert.strictEqual(engine.stats.earlyStops, 1);
+    await server.waitUntil(() => server.requests[0].aborted, 2000, 'stream closed by the client');
+  });
+
+  it('stops at once when the whole reply arrived in one piece (the HTTP client may never notice the close)', async () => {
+    server.enqueue({ chunks: ['first();\nsecond();'], delayFirstMs: 20, delayBetweenMs: 10 }, { reply: 'next();' });
+    const out = await engine.provide(doc('x = '), settings, live());
+    assert.strictEqual(out.text, 'first();');
+    // and the engine is free for the next request
+    assert.strictEqual((await engine.provide(doc('y = '), settings, live())).text, 'next();');
+  });
+
+  it('debounce: calls in quick succession send one request, for the last position', async () => {
+    settings.debounceMs = 40;
+    server.enqueue({ reply: 'ok();' });
+    const calls = [engine.provide(doc('a'), settings, live()), engine.provide(doc('ab'), settings, live()), engine.provide(doc('abc = '), settings, live())];
+    const outs = await Promise.all(calls);
+    assert.deepStrictEqual(outs.map((o) => o.reason ?? o.via), ['superseded', 'superseded', 'model']);
+    assert.strictEqual(completions().length, 1);
+    assert.strictEqual(completions()[0].body.prompt, 'abc = ');
+  });
+
+  it('a server error shows nothing and is not retried', async () => {
+    server.enqueue({ fault: 'http500' });
+    const out = await engine.provide(doc('x = '), settings, live());
+    assert.deepStrictEqual([out.text, out.reason], ['', 'error']);
+    assert.strictEqual(completions().length, 1);
+  });
+
+  it('times out with the completion timeout', async () => {
+    settings.timeoutMs = 500;
+    server.enqueue({ fault: 'hang' });
+    const out = await engine.provide(doc('x = '), settings, live());
+    assert.strictEqual(out.text, '');
+    assert.strictEqual(engine.stats.timeouts, 1);
+  });
+
+  it('an empty or whitespace reply shows nothing', async () => {
+    server.enqueue({ reply: '  \n  ' });
+    const out = await engine.provide(doc('x = '), settings, live());
+    assert.deepStrictEqual([out.text, out.reason], ['', 'empty']);
+  });
+
+  it('a request nobody waits for any more is aborted after a short grace', async () => {
+    server.enqueue({ reply: 'late();', delayFirstMs: 3000 });
+    const a = new AbortController();
+    const out = engine.provide(doc('x = '), settings, a.signal);
+    await server.waitForRequests(1);
+    a.abort();
+    assert.strictEqual((await out).reason, 'cancelled');
+    await server.waitUntil(() => server.requests[0].aborted, 2000, 'abandoned request aborted');
+  });
+
+  it('fim-template mode sends the preset format with its stop tokens and cleans them away', async () => {
+    settings.mode = 'fim-template';
+    settings.fimTemplate = 'qwen2.5-coder';
+    server.enqueue({ reply: 'items.length;<|endoftext|>' });
+    const out = await engine.provide(doc('const n = ', '\nexport {}'), settings, live());
+    assert.strictEqual(out.text, 'items.length;');
+    const body = completions()[0].body;
+    assert.strictEqual(body.prompt, '<|fim_prefix|>const n = <|fim_suffix|>\nexport {}<|fim_middle|>');
+    assert.strictEqual(body.suffix, undefined);
+    assert.ok(body.stop.length <= 4 && body.stop.includes('<|endoftext|>'));
+  });
+
+  it('context from sources reaches the prompt; secrets in it are redacted', async () => {
+    const token = ['sk-', 'proj-', 'Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zT3BlbkFJQa7Zb0Yc'].join('');
+    server.enqueue({ reply: 'formatPrice(total);' });
+    const source = { name: 'defs', timeLimitMs: 50, priority: 5, order: 1, fetch: () => [{ path: 'src/price.ts', text: `export function formatPrice(n: number) {}\nconst k = "${token}";` }] };
+    await engine.provide(doc('const label = ', '\n', { sources: [source] }), settings, live());
+    const prompt: string = completions()[0].body.prompt;
+    assert.ok(prompt.includes('// Path: src/price.ts'));
+    assert.ok(prompt.includes('formatPrice'));
+    assert.ok(!prompt.includes(token));
+  });
+});

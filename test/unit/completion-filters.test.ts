@@ -1,0 +1,228 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import {
+  type CleanContext,
+  CompletionCleaner,
+  DEFAULT_FILTERS,
+  bracketBalance,
+  blockScope,
+  chatWrapper,
+  cleanCompletion,
+  indentStyle,
+  lineMode,
+  prefixEcho,
+  repeatedLines,
+  runFilters,
+  stopSequences,
+  restOfLine,
+  suffixOverlap,
+} from '../../src/core/completion/filters';
+import { decideLineMode, guessIndentStyle } from '../../src/core/completion/position';
+
+/** Fixtures live in the source tree; tests run from out/, so find them from the repository root. */
+const FIXTURES = path.resolve(__dirname, '../../../test/unit/fixtures/completion');
+
+interface Fixture {
+  name: string;
+  ctx: CleanContext;
+  reply: string;
+  expected: string;
+}
+
+/** `=== key: value` headers and `=== section` blocks; a section is its lines joined by "\n". */
+function loadFixture(file: string): Fixture {
+  const text = fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+  const headers: Record<string, string> = {};
+  const sections: Record<string, string[]> = {};
+  let current: string[] | undefined;
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    const m = /^=== (\w+)(?:: (.*))?$/.exec(line);
+    if (m) {
+      if (m[2] !== undefined) {
+        headers[m[1]] = m[2];
+        current = undefined;
+      } else {
+        current = sections[m[1]] = [];
+      }
+      continue;
+    }
+    current?.push(line);
+  }
+  const join = (k: string) => (sections[k] ?? []).join('\n');
+  const prefix = join('prefix');
+  const suffix = join('suffix');
+  const language = headers.language ?? 'typescript';
+  const style = (headers.style ?? 'fim') as 'fim' | 'chat';
+  const indentHeader = headers.indent?.split(' ');
+  return {
+    name: path.basename(file, '.txt'),
+    ctx: {
+      prefix,
+      suffix,
+      languageId: language,
+      lineMode: (headers.lineMode as 'single' | 'multi') ?? decideLineMode(prefix, suffix, language),
+      stop: style === 'chat' ? ['</COMPLETION>'] : headers.stop ? headers.stop.split(',') : [],
+      style,
+      indent: indentHeader ? { insertSpaces: indentHeader[0] === 'spaces', tabSize: Number(indentHeader[1] ?? 4) } : guessIndentStyle(prefix),
+    },
+    reply: join('reply'),
+    expected: join('expected'),
+  };
+}
+
+const ctxOf = (over: Partial<CleanContext>): CleanContext => ({
+  prefix: '',
+  suffix: '',
+  languageId: 'typescript',
+  lineMode: 'multi',
+  stop: [],
+  style: 'fim',
+  indent: { insertSpaces: true, tabSize: 4 },
+  ...over,
+});
+
+describe('completion/filters: recorded replies', () => {
+  const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).sort();
+  it('has fixtures', () => assert.ok(files.length >= 15, `only ${files.length} fixtures`));
+  for (const file of files) {
+    const fixture = loadFixture(path.join(FIXTURES, file));
+    it(`${fixture.name}: whole reply`, () => {
+      assert.strictEqual(cleanCompletion(fixture.reply, fixture.ctx, fixture.reply.length + 1).text, fixture.expected);
+    });
+    it(`${fixture.name}: streamed in small chunks gives the same text`, () => {
+      for (const size of [1, 2, 5]) assert.strictEqual(cleanCompletion(fixture.reply, fixture.ctx, size).text, fixture.expected, `chunk size ${size}`);
+    });
+  }
+});
+
+describe('completion/filters: each filter', () => {
+  it('stopSequences cuts at the earliest stop and holds back half a stop sequence', () => {
+    const ctx = ctxOf({ stop: ['<|endoftext|>', '\n\n\n'] });
+    assert.deepStrictEqual(stopSequences.apply('abc<|endoftext|>def\n\n\n', ctx, false), { text: 'abc', stop: true });
+    assert.deepStrictEqual(stopSequences.apply('abc<|endo', ctx, false), { text: 'abc' });
+    assert.deepStrictEqual(stopSequences.apply('abc<|endo', ctx, true), { text: 'abc<|endo' });
+  });
+
+  it('chatWrapper waits for an unfinished opening fence, then drops it', () => {
+    const ctx = ctxOf({ style: 'chat' });
+    assert.strictEqual(chatWrapper.apply('``', ctx, false).text, '');
+    assert.strictEqual(chatWrapper.apply('```py', ctx, false).text, '');
+    assert.deepStrictEqual(chatWrapper.apply('```py\nx = 1\n```\nmore', ctx, false), { text: 'x = 1', stop: true });
+  });
+
+  it('chatWrapper leaves fill-in-the-middle replies alone unless they start with a fence', () => {
+    const ctx = ctxOf({ style: 'fim' });
+    assert.strictEqual(chatWrapper.apply('Sure thing', ctx, true).text, 'Sure thing');
+    assert.strictEqual(chatWrapper.apply('```\nx\n```', ctx, true).text, 'x');
+  });
+
+  it('prefixEcho strips a repeated cursor line only for chat replies', () => {
+    const prefix = 'function f() {\n  const total = ';
+    assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, style: 'chat' }), true).text, '1;');
+    assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, style: 'fim' }), true).text, 'const total = 1;');
+  });
+
+  it('indentStyle converts tabs to the file style and spaces to tabs', () => {
+    assert.strictEqual(indentStyle.apply('x\n\ty\n\t\tz', ctxOf({ indent: { insertSpaces: true, tabSize: 2 } }), true).text, 'x\n  y\n    z');
+    assert.strictEqual(indentStyle.apply('x\n    y\n      z', ctxOf({ indent: { insertSpaces: false, tabSize: 4 } }), true).text, 'x\n\ty\n\t  z');
+  });
+
+  it('lineMode stops a single-line suggestion at the end of its line', () => {
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single' }), false), { text: 'a + b;', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi' }), false), { text: 'a + b;\nfoo();' });
+  });
+
+  it('bracketBalance ignores brackets in strings and comments', () => {
+    const ctx = ctxOf({ prefix: 'call(', suffix: ')' });
+    assert.deepStrictEqual(bracketBalance.apply('"a)b", x /* ) */', ctx, true), { text: '"a)b", x /* ) */' });
+    assert.deepStrictEqual(bracketBalance.apply('"a)b")', ctx, true), { text: '"a)b"', stop: true });
+  });
+
+  it('restOfLine keeps a closing bracket the completion opened itself', () => {
+    const ctx = ctxOf({ prefix: 'foo(', suffix: ')', lineMode: 'single' });
+    assert.strictEqual(restOfLine.apply('g(x)', ctx, true).text, 'g(x)');
+    assert.strictEqual(restOfLine.apply('g(x))', ctx, true).text, 'g(x)');
+  });
+
+  it('suffixOverlap ends a block where the next line of the file begins', () => {
+    const ctx = ctxOf({ prefix: 'if (a) {', suffix: '\n}\nnext();' });
+    assert.deepStrictEqual(suffixOverlap.apply('\n  b();\n}\nnext();', ctx, false), { text: '\n  b();', stop: true });
+  });
+
+  it('repeatedLines cuts a two-line cycle', () => {
+    const ctx = ctxOf({ prefix: 'function f() {\n  ', suffix: '\n}' });
+    const text = 'a();\n  b();\n  a();\n  b();\n  a();';
+    assert.deepStrictEqual(repeatedLines.apply(text, ctx, true), { text: 'a();\n  b();', stop: true });
+  });
+
+  it('blockScope stops before a line that dedents below the cursor', () => {
+    const ctx = ctxOf({ prefix: 'class A {\n    m() {\n        ', suffix: '\n    }\n}', languageId: 'typescript' });
+    assert.deepStrictEqual(blockScope.apply('go();\n    }\n    n() {', ctx, false), { text: 'go();', stop: true });
+  });
+
+  it('an empty or whitespace-only reply shows nothing', () => {
+    const ctx = ctxOf({ prefix: 'x = ', lineMode: 'single' });
+    assert.strictEqual(cleanCompletion('   \n\n', ctx).text, '');
+    assert.strictEqual(cleanCompletion('', ctx).text, '');
+  });
+});
+
+describe('completion/filters: properties', () => {
+  const arbCtx = fc.record({
+    prefix: fc.constantFrom('function f() {\n  ', 'x = foo(', 'if (a) {', '    return ', 'def g():\n    ', 'const s = "a'),
+    suffix: fc.constantFrom('', '\n}', ')', ';\n', '"\n'),
+    style: fc.constantFrom<'fim' | 'chat'>('fim', 'chat'),
+  });
+  const arbReply = fc.array(fc.constantFrom('a', 'b', '(', ')', '{', '}', '\n', '  ', ';', '"', '```', 'x = 1', 'Here is', '<COMPLETION>'), { maxLength: 30 }).map((a) => a.join(''));
+
+  it('streaming in any chunk size gives the same result as cleaning the whole reply', () => {
+    fc.assert(
+      fc.property(arbCtx, arbReply, fc.integer({ min: 1, max: 7 }), (c, reply, size) => {
+        const ctx = ctxOf({ ...c, lineMode: decideLineMode(c.prefix, c.suffix, 'typescript'), stop: c.style === 'chat' ? ['</COMPLETION>'] : [] });
+        assert.strictEqual(cleanCompletion(reply, ctx, size).text, cleanCompletion(reply, ctx, reply.length + 1).text);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('cleaning a cleaned fill-in-the-middle result changes nothing (idempotent)', () => {
+    fc.assert(
+      fc.property(arbCtx, arbReply, (c, reply) => {
+        const ctx = ctxOf({ ...c, style: 'fim', lineMode: decideLineMode(c.prefix, c.suffix, 'typescript') });
+        const once = cleanCompletion(reply, ctx).text;
+        assert.strictEqual(cleanCompletion(once, ctx).text, once);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the partial text while streaming is a prefix of the final text when no filter stopped early', () => {
+    fc.assert(
+      fc.property(arbCtx, arbReply, (c, reply) => {
+        const ctx = ctxOf({ ...c, style: 'fim', lineMode: decideLineMode(c.prefix, c.suffix, 'typescript') });
+        const cleaner = new CompletionCleaner(ctx);
+        const partials: string[] = [];
+        for (const ch of reply) {
+          const step = cleaner.push(ch);
+          if (step.stop) return;
+          partials.push(step.text.replace(/\s+$/, ''));
+        }
+        const final = cleaner.result();
+        for (const p of partials) if (p.trim() !== '' && !final.startsWith(p)) {
+          // trailing-whitespace trimming and the last-line checks may only shorten the end
+          assert.ok(p.startsWith(final) || final.startsWith(p.slice(0, final.length)), `partial ${JSON.stringify(p)} vs final ${JSON.stringify(final)}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('runs every filter of the chain', () => {
+    assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
+      'stopSequences', 'chatWrapper', 'prefixEcho', 'indentStyle', 'lineMode', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+    ]);
+    assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
+  });
+});
