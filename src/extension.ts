@@ -22,18 +22,26 @@ export function activate(context: vscode.ExtensionContext): Services {
   const status = new Status(context.globalState, () => readSettings().chat.model, () => readSettings().pricing);
   context.subscriptions.push(status);
 
+  // One client per distinct endpoint configuration, so connections are reused between requests; a
+  // changed setting or key gives a new one.
+  const clients = new Map<string, ModelClient>();
   const modelClient = async (purpose: 'chat' | 'completion'): Promise<ModelClient> => {
     const s = readSettings();
-    return createModelClient(
-      {
-        baseURL: s.endpoint.baseUrl,
-        apiKey: await keys.get(),
-        headers: s.endpoint.headers,
-        timeoutMs: s.endpoint.timeoutSeconds * 1000,
-        maxRetries: purpose === 'completion' ? 0 : 2,
-      },
-      { logger: log, observer: (event) => status.onRequest(event) },
-    );
+    const config = {
+      baseURL: s.endpoint.baseUrl,
+      apiKey: await keys.get(),
+      headers: s.endpoint.headers,
+      timeoutMs: s.endpoint.timeoutSeconds * 1000,
+      maxRetries: purpose === 'completion' ? 0 : 2,
+    };
+    const cacheKey = JSON.stringify(config);
+    let client = clients.get(cacheKey);
+    if (!client) {
+      if (clients.size >= 4) clients.clear();
+      client = createModelClient(config, { logger: log, observer: (event) => status.onRequest(event) });
+      clients.set(cacheKey, client);
+    }
+    return client;
   };
 
   const reviews = new ReviewManager(log, context.workspaceState);

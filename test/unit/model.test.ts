@@ -372,6 +372,18 @@ describe('model client against the fake OpenAI server', () => {
       await server.waitUntil(() => server.requests[0].aborted, 5000, 'the server to see the connection closed');
     });
 
+    it('breaking out after the server has sent its whole reply settles the result', async () => {
+      const h = harness();
+      server.enqueue({ chunks: ['\n  }'], delayFirstMs: 150, delayBetweenMs: 10 });
+      const stream = h.client.streamChat(chat('x'));
+      for await (const delta of stream) {
+        assert.equal(delta, '\n  }');
+        break;
+      }
+      const result = await stream.result;
+      assert.equal(result.text, '\n  }');
+    });
+
     it('a signal aborted before the call sends nothing', async () => {
       const h = harness();
       const controller = new AbortController();

@@ -203,7 +203,25 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
             const chunks = await spec.open(controller.signal);
             phase = 'stream';
             idle.reset();
-            for await (const part of chunks) {
+            // Read by hand, racing each chunk against the abort: the SDK's iterator does not always end
+            // when it is aborted after the server's last chunk, and a consumer that stops must never hang.
+            const iterator = chunks[Symbol.asyncIterator]();
+            const aborted = new Promise<never>((_, reject) => {
+              const fail = () => reject(abortError());
+              if (controller.signal.aborted) fail();
+              else controller.signal.addEventListener('abort', fail, { once: true });
+            });
+            aborted.catch(() => undefined);
+            for (;;) {
+              let step: IteratorResult<(typeof chunks extends AsyncIterable<infer P> ? P : never)>;
+              try {
+                step = await Promise.race([iterator.next(), aborted]);
+              } catch (err) {
+                void Promise.resolve(iterator.return?.()).catch(() => undefined);
+                throw err;
+              }
+              if (step.done) break;
+              const part = step.value;
               idle.reset();
               sawChunk = true;
               if (part.usage) serverUsage = part.usage;
