@@ -129,6 +129,14 @@ describe('completion/filters: each filter', () => {
     assert.strictEqual(indentStyle.apply('x\n    y\n      z', ctxOf({ indent: { insertSpaces: false, tabSize: 4 } }), true).text, 'x\n\ty\n\t  z');
   });
 
+  it('indentStyle moves a chat reply written from column 0 to the cursor, judging by its second line', () => {
+    const ctx = ctxOf({ prefix: 'def f(r):\n    ', style: 'chat' });
+    assert.strictEqual(indentStyle.apply('x = 1\ny = 2', ctx, true).text, 'x = 1\n    y = 2');
+    assert.strictEqual(indentStyle.apply('for i in r:\n    t += i', ctx, true).text, 'for i in r:\n        t += i');
+    // Already at the cursor's column; the dedent after the block is for blockScope to cut, not a reason to shift.
+    assert.strictEqual(indentStyle.apply('x = 1\n    y = 2\nz', ctx, true).text, 'x = 1\n    y = 2\nz');
+  });
+
   it('lineMode stops a single-line suggestion at the end of its line', () => {
     assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single' }), false), { text: 'a + b;', stop: true });
     assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi' }), false), { text: 'a + b;\nfoo();' });
@@ -185,6 +193,34 @@ describe('completion/filters: properties', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  // Counterexamples the property above shrank to (chat replies streamed one character at a time). Each
+  // was a stop decided by a later filter on text an earlier filter changed once more of the reply came.
+  const streamedLikeWhole = (prefix: string, suffix: string, reply: string, expected: string) => {
+    const ctx = ctxOf({ prefix, suffix, style: 'chat', lineMode: decideLineMode(prefix, suffix, 'typescript'), stop: ['</COMPLETION>'] });
+    assert.strictEqual(cleanCompletion(reply, ctx, reply.length + 1).text, expected, 'whole reply');
+    for (const size of [1, 2, 3]) assert.strictEqual(cleanCompletion(reply, ctx, size).text, expected, `chunk size ${size}`);
+  };
+
+  it('streaming: a line past the end of the completion does not re-indent the lines before it', () => {
+    // indentStyle shifted every line when any later line was indented less than the cursor; bracketBalance
+    // ends the stream at `)` before the last line arrives.
+    streamedLikeWhole('function f() {\n  ', '', '\n  a)\na', '\n  a');
+  });
+
+  it('streaming: a fence after a blank first line is waited for, not cut at that blank line', () => {
+    streamedLikeWhole('const s = "a', '', '\n```\na', 'a');
+  });
+
+  it('streaming: a prose line that may be the whole reply is held until code follows', () => {
+    streamedLikeWhole('x = foo(', ';\n', '```\nHere is\na', 'Here is');
+    streamedLikeWhole('x = foo(', '', '\nHere is}\na', '\nHere is');
+  });
+
+  it('streaming: an explanation ends the completion even with a closing fence after it; a half tag is no text', () => {
+    streamedLikeWhole('function f() {\n  ', '', 'a\n\nThis code adds\n\n```', 'a');
+    streamedLikeWhole('if (a) {\n    b();\n    ', '', 'b();\n<COMPLETION>    a', 'a');
   });
 
   it('cleaning a cleaned fill-in-the-middle result changes nothing (idempotent)', () => {

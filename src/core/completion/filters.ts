@@ -5,7 +5,9 @@
  * stream: the caller stops reading and the HTTP request closes.
  *
  * While streaming (`final: false`) a filter may hold back a tail it cannot judge yet (half a stop
- * sequence, an unfinished first line of prose); on the final pass it decides.
+ * sequence, an unfinished first line of prose); on the final pass it decides. What a filter lets
+ * through while streaming must not be undone by text that comes later: a later filter may end the
+ * stream on it, and the result must not depend on where the chunks of the reply were split.
  */
 import {
   CLOSE_TO_OPEN,
@@ -111,12 +113,25 @@ export const chatWrapper: StreamFilter = {
     // Whitespace alone cannot be judged yet either: a fence may follow it.
     if (ctx.style !== 'chat' && !fenceFirst) return keep(maybeFence || (!final && head === '') ? '' : text);
     let t = ctx.style === 'chat' ? text.replace(TAGS, '') : text;
-    // An opening line we cannot judge yet: wait for it to finish.
-    const firstNl = t.indexOf('\n');
-    const first = firstNl < 0 ? t : t.slice(0, firstNl);
-    if (!final && firstNl < 0 && (maybeFence || /^\s*(?:`{1,3}|~{1,3})/.test(first) || couldBeProse(first))) return keep('');
+    // The start of a tag (`<COMPL`) is not text yet: it may vanish once the tag is complete.
+    if (ctx.style === 'chat' && !final) t = withoutPartialTag(t);
     // Introduction line(s) before a fence, or a prose line on its own.
     const ls = lines(t);
+    // While every finished line is blank or prose, a fence may still come and make them all an
+    // introduction to drop: they cannot be judged yet. Wait while the unfinished line could still be
+    // blank, prose or a fence. (Letting them through would let a later filter end the stream on a line
+    // the whole reply drops, e.g. lineMode on a blank first line before "```".)
+    if (!final) {
+      const done = ls.slice(0, -1);
+      const open = ls[ls.length - 1].line;
+      if (
+        !done.some((l) => FENCE_LINE.test(l.line)) &&
+        done.every((l) => l.line.trim() === '' || isProse(l.line)) &&
+        (maybeFence || /^\s*(?:`|~)/.test(open) || couldBeProse(open))
+      ) {
+        return keep('');
+      }
+    }
     let i = 0;
     const fenceAt = ls.findIndex((l) => FENCE_LINE.test(l.line));
     if (fenceAt > 0 && ls.slice(0, fenceAt).every((l) => l.line.trim() === '' || isProse(l.line))) i = fenceAt;
@@ -134,25 +149,31 @@ export const chatWrapper: StreamFilter = {
     }
     // A closing fence ends the completion.
     const bodyLines = lines(body);
-    const closing = bodyLines.find(
+    const closing = bodyLines.findIndex(
       (l, k) => (final || k < bodyLines.length - 1) && /^[ \t]*(?:```+|~~~+)[ \t]*$/.test(l.line) && (opened || k > 0 || ctx.style === 'chat'),
     );
-    if (closing) return cut(body.slice(0, Math.max(0, closing.start - 1)));
+    // A paragraph of explanation after the code (before the closing fence, if there is one). Whichever
+    // comes first ends the completion: the streaming pass sees the earlier one first.
+    let explanation = -1;
+    if (ctx.style === 'chat') {
+      for (let k = 1; k < (closing >= 0 ? closing : bodyLines.length); k++) {
+        if (bodyLines[k - 1].line.trim() === '' && (final || k < bodyLines.length - 1) && PROSE_AFTER.test(bodyLines[k].line.trim())) {
+          explanation = k;
+          break;
+        }
+      }
+    }
+    const explain = () => cut(body.slice(0, bodyLines[explanation - 1].start).replace(/\n$/, ''));
+    if (closing >= 0) return explanation >= 0 ? explain() : cut(body.slice(0, Math.max(0, bodyLines[closing].start - 1)));
     const halfFence = /(?:^|\n)[ \t]*`{1,2}$/.exec(body);
     if (!final && opened && halfFence) return keep(body.slice(0, halfFence.index));
     // Blank lines between an introduction and the code: nothing to judge yet.
     if (ctx.style === 'chat' && !final && body.trim() === '') return keep('');
     // A chat reply that is only a sentence of prose (no code) is no suggestion, unless the cursor is in a comment or string.
-    if (ctx.style === 'chat' && final && !body.trim().includes('\n') && isProse(body) && !inCommentOrString(linePrefixOf(ctx.prefix))) return keep('');
-    // A paragraph of explanation after the code.
-    if (ctx.style === 'chat') {
-      const bl = lines(body);
-      for (let k = 1; k < bl.length; k++) {
-        if (bl[k - 1].line.trim() === '' && (final || k < bl.length - 1) && PROSE_AFTER.test(bl[k].line.trim())) {
-          return cut(body.slice(0, bl[k - 1].start).replace(/\n$/, ''));
-        }
-      }
-    }
+    // While streaming it is held back until a line of code follows: had it gone through, a later filter
+    // could end the stream on it (lineMode at its line break) and the final pass would then drop it.
+    if (ctx.style === 'chat' && !body.trim().includes('\n') && isProse(body) && !inCommentOrString(linePrefixOf(ctx.prefix))) return keep('');
+    if (explanation >= 0) return explain();
     return keep(body);
   },
 };
@@ -168,11 +189,26 @@ function inCommentOrString(linePrefix: string): boolean {
   return false;
 }
 
+/** True when an unfinished line may still turn out to be prose (`isProse`) once it is complete. */
 function couldBeProse(partial: string): boolean {
-  const t = partial.trim().toLowerCase();
+  const trimmed = partial.trim();
+  const t = trimmed.toLowerCase().replace(/\s+:/, ':');
   if (t === '') return true;
-  const starts = ['sure', 'certainly', 'of course', "here's", 'here is', 'here are', 'the missing', 'the complet', 'the code', 'the rest', 'this code', 'this complet', 'to complete', 'completion:', 'answer:', 'output:', 'below', "i'", 'i have', 'i will', 'i would'];
-  return starts.some((s) => s.startsWith(t) || t.startsWith(s));
+  const starts = ['sure', 'certainly', 'of course', "here's", 'here is', 'here are', 'the missing', 'the complet', 'the code', 'the rest', 'this code', 'this complet', 'this fills', 'to complete', 'to fill', 'completion:', 'answer:', 'output:', 'below', "i'", 'i have', 'i will', 'i would'];
+  if (starts.some((s) => s.startsWith(t) || t.startsWith(s))) return true;
+  // The start of a sentence ("This returns the sum.").
+  return !/[;{}()=<>[\]`"]/.test(trimmed) && /^[A-Z][a-z'’]*(?:(?: [a-z'’]*){0,3}$|(?: [a-z'’]+){3})/.test(trimmed);
+}
+
+const TAG_NAMES = ['<COMPLETION>', '</COMPLETION>', '<completion>', '</completion>', '<FILL_HERE>', '</FILL_HERE>', '<CURSOR>', '</CURSOR>', '{{FILL_HERE}}', '<cursor>', '<|cursor|>'];
+
+/** The text without the start of a tag (`<COMPL`) it may end with. */
+function withoutPartialTag(text: string): string {
+  for (let k = Math.min(text.length, 12); k > 0; k--) {
+    const tail = text.slice(text.length - k);
+    if (TAG_NAMES.some((tag) => tag.length > k && tag.startsWith(tail))) return text.slice(0, text.length - k);
+  }
+  return text;
 }
 
 /**
@@ -221,11 +257,18 @@ export const indentStyle: StreamFilter = {
         t = t.slice(Math.min(lead.length, linePrefix.length));
       } else {
         // Written as if the hole started at column 0: the lines after the first are indented relative
-        // to it, some even less than the cursor. Shift them to the cursor's column.
-        const rest = lines(t).slice(1).filter((l) => l.line.trim() !== '');
+        // to it. Shift them to the cursor's column. The second line decides (less indented than the
+        // cursor, or no deeper than it right after a line that opens a block), and nothing later may:
+        // a later line can lie past where another filter ends the stream, and must not re-indent the
+        // lines before it (the streamed and the whole-reply results would differ).
+        const ls = lines(t);
+        const second = ls.slice(1).find((l) => l.line.trim() !== '');
         const tab = ctx.indent.tabSize;
-        if (rest.length > 0 && Math.min(...rest.map((l) => indentWidth(l.line, tab))) < indentWidth(linePrefix, tab)) {
-          t = t.replace(/\n(?=[^\n]*\S)/g, '\n' + linePrefix);
+        if (second) {
+          const w = indentWidth(second.line, tab);
+          const base = indentWidth(linePrefix, tab);
+          const opensBlock = /(?:[{([:]|=>)\s*$/.test(ls[0].line) && !CLOSER_LINE.test(second.line);
+          if (w < base || (opensBlock && w <= base)) t = t.replace(/\n(?=[^\n]*\S)/g, '\n' + linePrefix);
         }
       }
     }
@@ -476,8 +519,8 @@ export function finish(text: string): string {
 
 /**
  * Cleans a streaming completion: `push` each delta, read the cleaned text so far, stop reading when
- * `stopped` is set; `result()` gives the final text (the same as `cleanCompletion` on the whole reply
- * when nothing stopped earlier).
+ * `stopped` is set; `result()` gives the final text (the same as `cleanCompletion` on the whole reply,
+ * whatever the size of the deltas).
  */
 export class CompletionCleaner {
   private raw = '';
