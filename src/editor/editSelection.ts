@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { EXTRACT_MESSAGES, extractRewrite } from '../core/edit/extract';
 import { lineContent } from '../core/edit/lines';
-import { createReview, isStreaming, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, type Review } from '../core/edit/review';
+import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, type Review } from '../core/edit/review';
 import { StreamingDiff } from '../core/edit/streamingDiff';
 import { abortSignalFrom } from '../core/model/cancel';
 import { ModelError, type ChatMessage } from '../core/model/types';
 import { buildEditPrompt } from '../core/prompt/editPrompt';
 import { redactSecrets } from '../core/context/redact';
 import { showProblem } from './errors';
-import { ContextKeys, diffUri, ReviewManager, type ReviewSession } from './reviewManager';
+import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
 import type { EditRunner, Services } from './services';
 import { openSettings } from './settings';
 
@@ -432,4 +432,3 @@ function insertionProposal(document: vscode.TextDocument, at: vscode.Range, regi
   return joinRegion(merged, eol, finalEol);
 }
 
-export { ContextKeys, isStreaming };

@@ -162,11 +162,6 @@ export function renderText(review: Review): string {
   return render(review).text;
 }
 
-/** The text the region would hold if every pending hunk were rejected (what a save writes). */
-export function settledText(review: Review, pendingAs: 'accepted' | 'rejected'): string {
-  return renderText(settleAll(review, pendingAs));
-}
-
 export function pendingCount(review: Review): number {
   let n = 0;
   for (const s of review.segments) if (s.kind === 'hunk' && s.state === 'pending') n++;
@@ -187,11 +182,6 @@ export function settleHunk(review: Review, id: number, state: 'accepted' | 'reje
 
 export function settleAll(review: Review, state: 'accepted' | 'rejected'): Review {
   return mapHunks(review, (h) => (h.state === 'pending' ? { ...h, state } : h));
-}
-
-/** The region's line count as the document currently shows it. */
-export function lineCount(review: Review): number {
-  return render(review).lines.length;
 }
 
 /**
@@ -360,12 +350,6 @@ function normalise(segments: Segment[]): Segment[] {
     }
   }
   return out;
-}
-
-/** The pending hunk that contains the region-relative line, or the nearest one after it. */
-export function hunkAtLine(review: Review, line: number): RenderedHunk | undefined {
-  const { hunks } = render(review);
-  return hunks.find((h) => line >= h.oldStart && line < Math.max(h.newEnd, h.oldStart + 1));
 }
 
 export function nextHunk(review: Review, line: number, direction: 1 | -1): RenderedHunk | undefined {
