@@ -46,6 +46,15 @@ export const MAX_RETRY_AFTER_MS = 20_000;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 
+/** The optional sampling fields both endpoints share, sent only when set. */
+function samplingOptions(request: { temperature?: number; maxTokens?: number; stop?: string[] }) {
+  return {
+    ...(request.temperature !== undefined && { temperature: request.temperature }),
+    ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+    ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+  };
+}
+
 /** `finishReason` of a result whose consumer stopped iterating before the server finished. */
 export const FINISH_STOPPED_BY_CLIENT = 'stopped_by_client';
 
@@ -324,9 +333,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
               messages: request.messages,
               stream: true,
               stream_options: { include_usage: true },
-              ...(request.temperature !== undefined && { temperature: request.temperature }),
-              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-              ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+              ...samplingOptions(request),
             },
             { signal },
           );
@@ -353,9 +360,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
               ...(request.suffix !== undefined && { suffix: request.suffix }),
               stream: true,
               stream_options: { include_usage: true },
-              ...(request.temperature !== undefined && { temperature: request.temperature }),
-              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-              ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+              ...samplingOptions(request),
             },
             { signal },
           );
