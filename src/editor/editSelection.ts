@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { EXTRACT_MESSAGES, extractRewrite } from '../core/edit/extract';
 import { lineContent } from '../core/edit/lines';
-import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, type Review } from '../core/edit/review';
+import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, withoutUnreached, type Review } from '../core/edit/review';
 import { StreamingDiff } from '../core/edit/streamingDiff';
 import { abortSignalFrom } from '../core/model/cancel';
 import { ModelError, type ChatMessage } from '../core/model/types';
@@ -407,11 +407,6 @@ export class EditController implements EditRunner, vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** The same review with the not-yet-reached original lines made plain (the stream is over). */
-function withoutUnreached(review: Review): Review {
-  return { ...review, segments: review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)) };
 }
 
 /** The region's text with generated code inserted at an empty range (Write Tests into a file). */

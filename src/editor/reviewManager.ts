@@ -9,6 +9,7 @@ import {
   renderText,
   settleAll,
   settleHunk,
+  withoutUnreached,
   type Rendered,
   type Review,
 } from '../core/edit/review';
@@ -20,11 +21,14 @@ export const ContextKeys = {
 } as const;
 
 const PERSIST_KEY = 'redline.openReviews';
+/** How many recent states of a review are kept for a reload (VS Code backs up a buffer after a pause). */
+const HISTORY_STATES = 12;
 export const DIFF_SCHEME = 'redline-diff';
 
 interface PersistedReview {
   uri: string;
-  review: Review;
+  /** The review's latest states, newest first: a hot-exit backup may hold any of them. */
+  reviews: Review[];
   originalText: string;
   instruction: string;
   feature: string;
@@ -47,6 +51,8 @@ interface ExpectedEdit {
 export class ReviewSession {
   readonly id: number;
   status: 'streaming' | 'reviewing' = 'streaming';
+  /** The latest states of the review, newest first, kept for restoring after a window reload. */
+  history: Review[] = [];
   /** Aborts the model request while streaming. */
   abort: AbortController | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -288,6 +294,9 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
       this.end(session, 'settled');
       return;
     }
+    if (!session.history[0] || renderText(session.history[0]) !== renderText(session.review)) {
+      session.history = [session.review, ...session.history].slice(0, HISTORY_STATES);
+    }
     this.decorate(session);
     this.codeLensEmitter.fire();
     this.updateContext();
@@ -512,26 +521,36 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
   }
 
   private persist(): Thenable<void> {
-    const data: PersistedReview[] = [...this.sessions.values()]
-      .filter((s) => s.status === 'reviewing')
-      .map((s) => ({ uri: s.uri.toString(), review: s.review, originalText: s.originalText, instruction: s.instruction, feature: s.feature }));
+    const data: PersistedReview[] = [...this.sessions.values()].map((s) => ({
+      uri: s.uri.toString(),
+      reviews: s.history,
+      originalText: s.originalText,
+      instruction: s.instruction,
+      feature: s.feature,
+    }));
     return this.state.update(PERSIST_KEY, data);
   }
 
   /**
    * After a window reload VS Code may restore a document's unsaved text (hot exit) with a review in
-   * it. When the text is exactly what the review rendered, the review comes back; otherwise its record
-   * is dropped. The file on disk never held the review either way.
+   * it, as it was at its last backup. When the text is exactly what one of the review's recent states
+   * rendered, that review comes back (a state caught mid-stream comes back as a review of what had
+   * arrived); otherwise the record is dropped. The file on disk never held the review either way.
    */
   private restore(document: vscode.TextDocument): void {
     const saved = this.state.get<PersistedReview[]>(PERSIST_KEY, []);
     const entry = saved.find((p) => p.uri === document.uri.toString());
     if (!entry || this.get(document)) return;
-    const review: Review = { ...entry.review, collapsed: false };
-    const text = renderText(review);
-    const start = new vscode.Position(review.startLine, 0);
-    const valid = review.startLine < document.lineCount && document.getText(new vscode.Range(start, document.positionAt(document.offsetAt(start) + text.length))) === text;
-    if (!valid || pendingCount(review) === 0) {
+    const matches = (candidate: Review): boolean => {
+      const text = renderText(candidate);
+      if (candidate.startLine >= document.lineCount) return false;
+      const start = new vscode.Position(candidate.startLine, 0);
+      return document.getText(new vscode.Range(start, document.positionAt(document.offsetAt(start) + text.length))) === text;
+    };
+    const review = (Array.isArray(entry.reviews) ? entry.reviews : [])
+      .map((r) => withoutUnreached({ ...r, collapsed: false }))
+      .find((r) => pendingCount(r) > 0 && matches(r));
+    if (!review) {
       void this.state.update(PERSIST_KEY, saved.filter((p) => p !== entry));
       return;
     }

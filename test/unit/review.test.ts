@@ -11,6 +11,8 @@ import {
   renderText,
   settleAll,
   settleHunk,
+  segmentsFromHunks,
+  withoutUnreached,
   type Eol,
   type LineChange,
   type Review,
@@ -107,6 +109,22 @@ describe('review: hunk algebra', () => {
   it('a proposal that deletes the whole region renders as nothing once accepted', () => {
     const review = createReview({ startLine: 0, originalText: 'gone\n', proposalText: '', eol: '\n', finalEol: true });
     assert.equal(renderText(settleAll(review, 'accepted')), '');
+  });
+
+  it('a review caught mid-stream keeps its text when the unreached lines are made plain', () => {
+    const original = ['a', 'b', 'c'];
+    const streaming: Review = {
+      startLine: 0,
+      eol: '\n',
+      finalEol: true,
+      segments: segmentsFromHunks(original, [{ oldStart: 0, oldLines: ['a'], newStart: 0, newLines: ['A'] }], { reachedOldLines: 1 }),
+      collapsed: false,
+    };
+    assert.deepEqual(render(streaming).owners.map((o) => o.part), ['old', 'new', 'unreached', 'unreached']);
+    const plain = withoutUnreached(streaming);
+    assert.equal(renderText(plain), renderText(streaming));
+    assert.deepEqual(render(plain).owners.map((o) => o.part), ['old', 'new', 'same', 'same']);
+    assert.equal(pendingCount(plain), 1);
   });
 
   it('proposalLines makes a proposal fit the region final-newline rule', () => {

@@ -176,6 +176,11 @@ function mapHunks(review: Review, f: (h: HunkSegment) => HunkSegment): Review {
   return { ...review, segments: review.segments.map((s) => (s.kind === 'hunk' ? f(s) : s)) };
 }
 
+/** The review with the not-yet-reached original lines made plain (the stream is over). */
+export function withoutUnreached(review: Review): Review {
+  return { ...review, segments: review.segments.map((s) => (s.kind === 'same' ? { kind: 'same', lines: s.lines } : s)) };
+}
+
 export function settleHunk(review: Review, id: number, state: 'accepted' | 'rejected'): Review {
   return mapHunks(review, (h) => (h.id === id && h.state === 'pending' ? { ...h, state } : h));
 }
