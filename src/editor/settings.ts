@@ -44,6 +44,7 @@ export function readSettings(): RedlineSettings {
     chat: {
       model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
       contextWindowTokens: positive(read(config, SettingKeys.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      reasoningTokens: Math.floor(nonNegative(read(config, SettingKeys.reasoningTokens, d.chat.reasoningTokens))),
     },
     exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
     pricing: {

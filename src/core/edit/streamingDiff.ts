@@ -147,11 +147,14 @@ export class ReplyLineFilter {
         if (orphanClose) return this.line(raw.slice(orphanClose.index + orphanClose[0].length));
         const open = parseFenceOpen(raw);
         if (open) {
-          this.state = 'fence';
+          // A diff block is a patch: finish() applies it; it has no live view.
+          this.state = /^(diff|patch|udiff)$/i.test(open.info) && this.languageId !== 'diff' ? 'done' : 'fence';
           this.fence = new FenceTracker(open);
           return undefined;
         }
         if (isProseLine(raw, this.selectionTrimmed)) return undefined;
+        // Maybe a diff's file header: wait for the next line to tell.
+        if (/^--- (a\/|\S+\.\w+\s*$)/.test(raw) && !this.selectionTrimmed.has(trimmed)) return undefined;
         if (!this.sawLanguageTag && !this.selectionTrimmed.has(trimmed) && isLanguageTagLine(raw, this.languageId)) {
           this.sawLanguageTag = true;
           return undefined;
