@@ -4,6 +4,7 @@
  * keeps nothing (a cut rewrite would delete whatever the model did not reach); a completion keeps its
  * complete lines and a last line only when it is complete by itself.
  */
+import { splitReasoning } from './reasoning';
 
 export type Ending = 'complete' | 'length' | 'closed';
 
@@ -15,15 +16,15 @@ export function replyEnding(finishReason: string | null | undefined): Ending {
 }
 
 /**
- * What a completion keeps of a cut-off text: every line that ended with a newline, and the unfinished
- * last line only when it reads as complete (brackets and quotes closed, not ending on an operator, a
+ * What a completion keeps of a cut-off text: the lines before the last one (without the newline that
+ * ended them), and the unfinished last line too when it reads as complete (brackets and quotes closed, not ending on an operator, a
  * comma, an opening bracket or a dot).
  */
 export function keepCompleteLines(text: string): string {
   const nl = text.lastIndexOf('\n');
   const last = text.slice(nl + 1);
   if (last.trim() === '' || lineLooksComplete(last)) return text;
-  return text.slice(0, nl + 1);
+  return nl < 0 ? '' : text.slice(0, nl);
 }
 
 export function lineLooksComplete(line: string): boolean {
@@ -39,4 +40,21 @@ export function lineLooksComplete(line: string): boolean {
   }
   if (depth > 0) return false;
   return !/([-+*/%=<>&|^!~?:,.(\[{\\]|\b(and|or|not|in|is|new|return|await|yield|typeof|instanceof))$/.test(noStrings);
+}
+
+/**
+ * What to tell the reader of a prose answer (Explain) that ended badly, or undefined when it did not:
+ * reasoning and no answer, or an answer cut off (what arrived stays shown).
+ */
+export function answerProblem(reply: { text: string; reasoning?: string; finishReason: string | null; completionTokens?: number }): string | undefined {
+  const ending = replyEnding(reply.finishReason);
+  const split = splitReasoning(reply.text);
+  const reasoned = split.open || split.reasoning !== '' || (reply.reasoning ?? '').trim() !== '';
+  const after = reply.completionTokens === undefined ? '' : ` after ${reply.completionTokens} tokens`;
+  if (split.answer.trim() === '' && reasoned) {
+    return ending === 'length' ? `The reply was cut off${after}, while the model was still thinking.` : 'The model only reasoned and gave no answer.';
+  }
+  if (ending === 'length') return `The answer was cut off${after}.`;
+  if (ending === 'closed') return `The answer was cut off${after}: the server closed the stream before the model finished.`;
+  return undefined;
 }

@@ -57,3 +57,16 @@ export function splitReasoning(text: string): SplitReasoning {
 export function stripReasoning(text: string): string {
   return splitReasoning(text).answer;
 }
+
+/**
+ * What to show of a reply that is still streaming: its answer without reasoning, and whether the model
+ * is thinking right now (inside an open block, or an opening tag still arriving).
+ */
+export function answerSoFar(text: string): { answer: string; thinking: boolean } {
+  const head = text.trimStart().toLowerCase();
+  if (head !== '' && head.length < '<reasoning>'.length && REASONING_TAGS.some((tag) => `<${tag}>`.startsWith(head))) {
+    return { answer: '', thinking: true };
+  }
+  const split = splitReasoning(text);
+  return { answer: split.answer, thinking: split.open };
+}
