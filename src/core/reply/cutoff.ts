@@ -30,7 +30,7 @@ export function keepCompleteLines(text: string): string {
 export function lineLooksComplete(line: string): boolean {
   const t = line.trim();
   if (t === '') return true;
-  const noStrings = t.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+  const noStrings = t.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '0');
   if (/["'`]/.test(noStrings)) return false;
   let depth = 0;
   for (const ch of noStrings) {

@@ -51,7 +51,7 @@ export function isFenceCloseWithText(line: string, open: FenceOpen): boolean {
   const m = /^[ \t]*(`{3,}|~{3,})(.+)$/.exec(line);
   if (!m || m[1][0] !== open.char || m[1].length < open.length) return false;
   const rest = m[2].trim();
-  return /[A-Za-z]/.test(rest) && !INFO_STRING.test(rest);
+  return /[A-Za-z]/.test(rest) && (!INFO_STRING.test(rest) || /[.!?:]$/.test(rest));
 }
 
 /**
