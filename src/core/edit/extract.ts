@@ -216,7 +216,7 @@ function codeOutsideFences(lines: string[], selectionLines: string[], proseLangu
   let start = 0;
   while (start < lines.length && (lines[start].trim() === '' || prose(lines[start]))) start++;
   // A bare language name before the code ("typescript"): a fence without its backticks.
-  if (start < lines.length - 1 && !selectionTrimmed.has(lines[start].trim()) && isLanguageTagLine(lines[start], languageId)) {
+  if (start < lines.length && !selectionTrimmed.has(lines[start].trim()) && isLanguageTagLine(lines[start], languageId)) {
     start++;
     while (start < lines.length && lines[start].trim() === '') start++;
   }
