@@ -56,8 +56,8 @@ describe('edit replies against the scripted server', () => {
   }
 
   function refusal(verdict: EditVerdict): Extract<EditVerdict, { kind: 'refusal' }> {
-    assert.equal(verdict.kind, 'refusal', `expected a refusal, got ${JSON.stringify(verdict)}`);
-    return verdict as Extract<EditVerdict, { kind: 'refusal' }>;
+    if (verdict.kind !== 'refusal') assert.fail(`expected a refusal, got ${JSON.stringify(verdict)}`);
+    return verdict;
   }
 
   it('a reply cut off by the limit is never proposed: it says after how many tokens, and offers a larger limit', async () => {

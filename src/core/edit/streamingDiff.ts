@@ -64,6 +64,9 @@ const MAX_HELD = 8;
 
 type FilterState = 'start' | 'reasoning' | 'fence' | 'raw' | 'done';
 
+/** What ReplyLineFilter.line returns when the code so far was not code after all (never a code line's text). */
+export const RESTART: unique symbol = Symbol('restart');
+
 /** Step 1: raw reply lines in, code lines out (see the file comment). */
 export class ReplyLineFilter {
   private state: FilterState = 'start';
@@ -100,15 +103,15 @@ export class ReplyLineFilter {
 
   /**
    * Feeds one raw line (no terminator). Returns the code line it yields, undefined for none, or
-   * 'restart' when the code seen so far was not code after all (a fence opened after unfenced lines, or
+   * RESTART when the code seen so far was not code after all (a fence opened after unfenced lines, or
    * the reply is a patch).
    */
-  line(raw: string): string | undefined | 'restart' {
+  line(raw: string): string | undefined | typeof RESTART {
     const previous = this.previous;
     this.previous = raw;
     if (this.state !== 'done' && this.state !== 'reasoning' && this.languageId !== 'diff' && startsPatch(previous, raw)) {
       this.state = 'done';
-      return 'restart';
+      return RESTART;
     }
     switch (this.state) {
       case 'done':
@@ -130,7 +133,7 @@ export class ReplyLineFilter {
         if (open) {
           this.state = 'fence';
           this.fence = new FenceTracker(open);
-          return 'restart';
+          return RESTART;
         }
         return raw;
       }
@@ -266,7 +269,7 @@ export class StreamingDiff {
 
   private feedLine(rawLine: string): void {
     const out = this.filter.line(rawLine);
-    if (out === 'restart') {
+    if (out === RESTART) {
       this.resetMatcher();
       return;
     }

@@ -39,7 +39,7 @@ export function lineLooksComplete(line: string): boolean {
     if (depth < 0) depth = -100;
   }
   if (depth > 0) return false;
-  return !/([-+*/%=<>&|^!~?:,.(\[{\\]|\b(and|or|not|in|is|new|return|await|yield|typeof|instanceof))$/.test(noStrings);
+  return !/([-+*/%=<>&|^!~?:,.([{\\]|\b(and|or|not|in|is|new|return|await|yield|typeof|instanceof))$/.test(noStrings);
 }
 
 /**
