@@ -176,7 +176,7 @@ describe('nextEdit/region', () => {
     const whole = selectRegion(ts, 5, { editableTokens: 45, contextTokens: 0 });
     assert.deepEqual([whole.start, whole.end], [2, 9]);
     const withContext = selectRegion(ts, 5, { editableTokens: 45, contextTokens: 14 });
-    assert.deepEqual([withContext.contextStart, withContext.contextEnd], [0, 11]);
+    assert.deepEqual([withContext.contextStart, withContext.contextEnd], [0, 10]);
     const big = selectRegion(ts, 5, { editableTokens: 1000, contextTokens: 0 });
     assert.deepEqual([big.start, big.end], [0, 11]);
   });
