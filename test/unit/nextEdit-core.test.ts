@@ -127,7 +127,7 @@ describe('nextEdit/history', () => {
       fc.property(linesArb, linesArb, fc.array(lineArb, { maxLength: 4 }), (before, after, ctx) => {
         const change = trimChange({ start: ctx.length, oldLines: before, newLines: after });
         if (!change) return;
-        const current = [...ctx, ...change.newLines, ...ctx];
+        const current = [...ctx, ...after, ...ctx];
         const parsed = parseUnifiedDiff(unifiedDiff(change, current));
         assert.equal(parsed.length, 1);
         assert.deepEqual(parsed[0], trimChange(parsed[0]));

@@ -173,11 +173,24 @@ export class EditHistory {
       this.push({ ...change, path, time: now });
       return;
     }
-    // The union, in the text before this change. Its old text: the lines before this change, with each
-    // joined entry's lines put back to what they were before that entry.
-    joined.sort((a, b) => a.start - b.start);
-    const u0 = Math.min(h0, joined[0].start);
-    const u1 = Math.max(h1, ...joined.map((e) => e.start + e.newLines.length));
+    // The union, in the text before this change; entries inside it join too.
+    let u0 = Math.min(h0, ...joined.map((e) => e.start));
+    let u1 = Math.max(h1, ...joined.map((e) => e.start + e.newLines.length));
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const e of this.entries) {
+        if (e.path !== path || joined.includes(e)) continue;
+        if (e.start < u1 && u0 < e.start + e.newLines.length) {
+          joined.push(e);
+          u0 = Math.min(u0, e.start);
+          u1 = Math.max(u1, e.start + e.newLines.length);
+          grown = true;
+        }
+      }
+    }
+    // Its old text: the lines before this change, with each joined entry's lines put back to what they
+    // were before that entry.
+    joined.sort((a, b) => a.start - b.start || a.newLines.length - b.newLines.length);
     const oldLines: string[] = [];
     let i = u0;
     for (const e of joined) {
