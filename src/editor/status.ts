@@ -78,6 +78,7 @@ export async function showStatusMenu(): Promise<void> {
     { label: '$(key) Set API Key', command: 'redline.setApiKey' },
     { label: '$(trash) Clear API Key', command: 'redline.clearApiKey' },
     { label: '$(server) Select Chat Model…', command: 'redline.selectModel' },
+    { label: '$(arrow-right) Toggle Next Edit Suggestions', command: 'redline.nextEdit.toggle' },
     { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: ['@ext:redline.redline'] },
     { label: '$(output) Show Log', command: 'redline.showLog' },
   ];
