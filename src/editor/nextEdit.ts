@@ -228,6 +228,7 @@ export function registerNextEdit(services: Services): vscode.Disposable {
     const eol = editor.document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     const text = edit.text.replace(/\n/g, eol);
     const rest = remainingHunks(hunks, index);
+    clearDecorations(editor);
     // The remaining hunks stay shown through our own edit; typing would clear them.
     shown = rest.length > 0 ? { ...current, hunks: rest } : undefined;
     applying = true;

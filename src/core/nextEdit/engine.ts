@@ -192,8 +192,9 @@ export class NextEditEngine {
       { path: snap.path, languageId: snap.languageId, lines, cursor: snap.cursor, region, history: this.history.recent(), linesOf: (p) => this.history.lines(p) },
       settings.promptFormat,
     );
-    // The proposal is checked against the text the prompt was built from.
-    const asked = lines.slice();
+    // The proposal is checked against the text the prompt was built from: the shadow itself, which no
+    // edit changes while the request runs (every edit aborts it first).
+    const asked = lines;
     const model = settings.model;
     const key = JSON.stringify([prompt.format, model, prompt.text]);
     const finish = (reply: string, via: 'model' | 'cache', requestId?: string) => {

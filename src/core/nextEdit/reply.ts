@@ -89,13 +89,29 @@ export function proposalFromReply(reply: string, lines: readonly string[], regio
   const parsed = parseReply(reply);
   if (!parsed.ok) return parsed;
   const oldLines = lines.slice(region.start, region.end);
-  const hunks = lineHunks(oldLines, parsed.lines, region.start);
+  const newLines = keepTrailingBlankLines(oldLines, parsed.lines);
+  const hunks = lineHunks(oldLines, newLines, region.start);
   if (hunks.length === 0) return { ok: false, reason: 'noop' };
   // Only the latest few edits count: a change the user made long ago may well be taken back on purpose.
   for (const edit of recent.slice(0, 3)) {
     if (hunks.some((h) => undoesEdit(lines, h, edit))) return { ok: false, reason: 'undo' };
   }
-  return { ok: true, proposal: { regionStart: region.start, oldLines, newLines: parsed.lines, hunks } };
+  return { ok: true, proposal: { regionStart: region.start, oldLines, newLines, hunks } };
+}
+
+function trailingBlank(lines: readonly string[]): number {
+  let n = 0;
+  while (n < lines.length && lines[lines.length - 1 - n].trim() === '') n++;
+  return n;
+}
+
+/**
+ * Models often drop the blank lines at the end of the region (they write the end marker right after
+ * the last line of code): a rewrite with fewer trailing blank lines gets the region's back.
+ */
+export function keepTrailingBlankLines(oldLines: readonly string[], newLines: readonly string[]): string[] {
+  const missing = trailingBlank(oldLines) - trailingBlank(newLines);
+  return missing > 0 && newLines.length > 0 ? [...newLines, ...oldLines.slice(oldLines.length - missing)] : [...newLines];
 }
 
 /** `lines` with every hunk applied (hunks ordered, non-overlapping, at lines of `lines`). */
