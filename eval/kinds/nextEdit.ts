@@ -24,12 +24,20 @@ interface NextEditCase extends EvalCase {
   expected: { after: string };
 }
 
-/** The changed lines of `before` → `after`: removed lines by index, added lines by where and what. */
+/**
+ * The changed lines of `before` → `after`: removed lines by index, added lines by what they say and the
+ * old line they stand in for (paired in order within a hunk; the rest at the hunk's end).
+ */
 export function changedLines(before: readonly string[], after: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const h of lineHunks(before, after, 0)) {
     h.oldLines.forEach((_, i) => out.add(`-${h.start + i}`));
-    h.newLines.forEach((line, i) => out.add(`+${h.start}:${i}:${line}`));
+    h.newLines.forEach((line, i) => {
+      const anchor = h.start + Math.min(i, h.oldLines.length);
+      let key = `+${anchor}:${line}`;
+      for (let n = 1; out.has(key); n++) key = `+${anchor}:${line}#${n}`;
+      out.add(key);
+    });
   }
   return out;
 }
