@@ -5,12 +5,12 @@
  * All decisions are made in src/core/nextEdit; this file translates.
  */
 import * as vscode from 'vscode';
-import { SECTION } from '../core/config';
 import type { TextChange } from '../core/nextEdit/history';
 import { NextEditEngine, type NextEditOutcome } from '../core/nextEdit/engine';
 import { firstHunk, hunkEdit, hunkFits, inlineDiff, needsJump, remainingHunks } from '../core/nextEdit/proposal';
 import type { LineChange } from '../core/nextEdit/history';
-import { NextEditCommands, NextEditContextKeys, NextEditSettingKeys, readNextEditSettings, type NextEditSettings } from '../core/nextEdit/settings';
+import { Colors, Commands, ContextKeys, SECTION, Settings, StatusItems } from '../core/names';
+import { readNextEditSettings, type NextEditSettings } from '../core/nextEdit/settings';
 import type { Services } from './services';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
@@ -50,8 +50,8 @@ export function registerNextEdit(services: Services): vscode.Disposable {
   subscriptions.push({ dispose: () => engine.dispose() });
 
   // ---- decorations: lighter than a review's, one hunk at a time
-  const added = new vscode.ThemeColor('redline.nextEditAddedBackground');
-  const removed = new vscode.ThemeColor('redline.nextEditRemovedBackground');
+  const added = new vscode.ThemeColor(Colors.nextEditAddedBackground);
+  const removed = new vscode.ThemeColor(Colors.nextEditRemovedBackground);
   const hintColor = new vscode.ThemeColor('editorCodeLens.foreground');
   const types = {
     removedChars: vscode.window.createTextEditorDecorationType({ backgroundColor: removed, textDecoration: 'line-through', rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed }),
@@ -66,7 +66,7 @@ export function registerNextEdit(services: Services): vscode.Disposable {
   /** Set while Redline applies an accepted hunk, so its own edit is not taken for typing. */
   let applying = false;
 
-  const setVisible = (visible: boolean) => void vscode.commands.executeCommand('setContext', NextEditContextKeys.visible, visible);
+  const setVisible = (visible: boolean) => void vscode.commands.executeCommand('setContext', ContextKeys.nextEditVisible, visible);
 
   const clearDecorations = (editor: vscode.TextEditor) => {
     for (const t of Object.values(types)) editor.setDecorations(t, []);
@@ -252,9 +252,9 @@ export function registerNextEdit(services: Services): vscode.Disposable {
     clear();
   };
 
-  const item = vscode.window.createStatusBarItem('redline.nextEdit', vscode.StatusBarAlignment.Right, 98);
+  const item = vscode.window.createStatusBarItem(StatusItems.nextEdit, vscode.StatusBarAlignment.Right, 98);
   item.name = 'Redline Next Edit';
-  item.command = NextEditCommands.toggle;
+  item.command = Commands.nextEditToggle;
   const renderStatus = () => {
     const on = settings().enabled;
     item.text = on ? '$(arrow-right) Next Edit' : '$(circle-slash) Next Edit';
@@ -267,11 +267,11 @@ export function registerNextEdit(services: Services): vscode.Disposable {
 
   subscriptions.push(
     item,
-    vscode.commands.registerCommand(NextEditCommands.accept, accept),
-    vscode.commands.registerCommand(NextEditCommands.dismiss, dismiss),
-    vscode.commands.registerCommand(NextEditCommands.toggle, async () => {
+    vscode.commands.registerCommand(Commands.nextEditAccept, accept),
+    vscode.commands.registerCommand(Commands.nextEditDismiss, dismiss),
+    vscode.commands.registerCommand(Commands.nextEditToggle, async () => {
       const on = settings().enabled;
-      await vscode.workspace.getConfiguration(SECTION).update(NextEditSettingKeys.enabled, !on, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration(SECTION).update(Settings.nextEditEnabled, !on, vscode.ConfigurationTarget.Global);
       renderStatus();
       if (on) dismiss();
     }),

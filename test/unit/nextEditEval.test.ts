@@ -32,11 +32,11 @@ describe('eval: next-edit suite through the runner', () => {
   it('scores a dropped reply and a partial one', async () => {
     const base = { kind: 'next-edit', language: 'typescript', path: 'a.ts', history: [], cursor: { line: 0, character: 0 } };
     const text = 'let a = 1;\nf(a);\ng(a);';
-    const dropped = await nextEditEvaluator.evaluate({ ...base, id: 'd', text, reply: 'no markers', expected: { after: text } } as EvalCase, { suiteDir: '', suiteName: '' });
+    const dropped = await nextEditEvaluator.evaluate({ ...base, id: 'd', text, reply: 'no markers', expected: { after: text } }, { suiteDir: '', suiteName: '' });
     assert.equal(dropped.pass, true);
     assert.deepEqual(dropped.scores, { precision: 1, recall: 1 });
     const partial = await nextEditEvaluator.evaluate(
-      { ...base, id: 'p', text, reply: '<|editable_region_start|>\nlet b = 1;\nf(b);\ng(a);\n<|editable_region_end|>', expected: { after: 'let b = 1;\nf(b);\ng(b);' } } as EvalCase,
+      { ...base, id: 'p', text, reply: '<|editable_region_start|>\nlet b = 1;\nf(b);\ng(a);\n<|editable_region_end|>', expected: { after: 'let b = 1;\nf(b);\ng(b);' } },
       { suiteDir: '', suiteName: '' },
     );
     assert.equal(partial.pass, false);
