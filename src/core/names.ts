@@ -15,6 +15,7 @@ export const Settings = {
   timeoutSeconds: 'endpoint.timeoutSeconds',
   chatModel: 'chat.model',
   contextWindowTokens: 'chat.contextWindowTokens',
+  reasoningTokens: 'chat.reasoningTokens',
   exclude: 'exclude',
   pricingInput: 'pricing.inputPerMillionTokens',
   pricingOutput: 'pricing.outputPerMillionTokens',
