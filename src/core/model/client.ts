@@ -227,6 +227,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       logger.debug(redact(`[model] ${requestId} ${spec.kind} → ${where} feature=${spec.feature} model=${spec.model}`));
       const deadline = deadlineMs === undefined ? undefined : setTimeout(() => abort('deadline'), deadlineMs);
       let loadingTries = 0;
+      let sawLoading = false;
 
       try {
         for (;;) {
@@ -280,7 +281,12 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
             // The idle timer does not run while we wait to retry (the deadline does).
             idle.clear();
             let error = clean(toModelError(err, errorContext(phase)));
+            if (error.detail?.reason === 'deadline' && sawLoading && text.length === 0 && deadlineMs !== undefined) {
+              // The deadline passed while we were still waiting for the model to load: say that.
+              error = clean(loadingError(config.baseURL, 503, err, deadlineMs));
+            }
             const loading = error.detail?.reason === 'loading';
+            if (loading) sawLoading = true;
             const wait = isRetryable(error) && !loading ? error.detail?.retryAfterMs : undefined;
             if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) {
               error = rateLimitedWaitError(wait, error.detail?.status ?? 429, err);
