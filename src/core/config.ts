@@ -10,6 +10,7 @@ export const SettingKeys = {
   baseUrl: 'endpoint.baseUrl',
   headers: 'endpoint.headers',
   timeoutSeconds: 'endpoint.timeoutSeconds',
+  deadlineSeconds: 'endpoint.deadlineSeconds',
   chatModel: 'chat.model',
   contextWindowTokens: 'chat.contextWindowTokens',
   exclude: 'exclude',
@@ -42,6 +43,8 @@ export interface EndpointSettings {
   baseUrl: string;
   headers: Record<string, string>;
   timeoutSeconds: number;
+  /** Total deadline of one request (retries and waits included). */
+  deadlineSeconds: number;
 }
 
 export interface ChatSettings {
@@ -64,7 +67,7 @@ export interface RedlineSettings {
 }
 
 export const DEFAULT_SETTINGS: RedlineSettings = {
-  endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
+  endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60, deadlineSeconds: 300 },
   chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
   exclude: [...DEFAULT_EXCLUDE],
   pricing: { inputPerMillion: 0, outputPerMillion: 0 },

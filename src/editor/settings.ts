@@ -40,6 +40,7 @@ export function readSettings(): RedlineSettings {
       baseUrl: String(read(config, SettingKeys.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
       headers: stringRecord(read<unknown>(config, SettingKeys.headers, {})),
       timeoutSeconds: positive(read(config, SettingKeys.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+      deadlineSeconds: positive(read(config, SettingKeys.deadlineSeconds, d.endpoint.deadlineSeconds), d.endpoint.deadlineSeconds),
     },
     chat: {
       model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
