@@ -168,16 +168,20 @@ interface Asked {
   result: ModelResult;
 }
 
+function str(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 /** Sends one case's prompt, built by the product code, and returns the case carrying the live reply. */
 export async function askLive(client: ModelClient, c: EvalCase, args: Pick<LiveArgs, 'model' | 'mode' | 'fimTemplate' | 'contextWindow' | 'completionMaxTokens'>): Promise<Asked> {
   if (c.kind === 'edit') {
     const prompt = buildEditPrompt({
-      instruction: String(c.instruction ?? 'Improve this code'),
-      languageId: String(c.language ?? 'plaintext'),
-      filePath: String(c.path ?? `eval/${c.id}`),
-      before: String(c.before ?? ''),
-      selection: String(c.selection),
-      after: String(c.after ?? ''),
+      instruction: str(c.instruction, 'Improve this code'),
+      languageId: str(c.language, 'plaintext'),
+      filePath: str(c.path, `eval/${c.id}`),
+      before: str(c.before, ''),
+      selection: str(c.selection, ''),
+      after: str(c.after, ''),
       diagnostics: [],
       contextWindowTokens: args.contextWindow,
     });
@@ -186,12 +190,12 @@ export async function askLive(client: ModelClient, c: EvalCase, args: Pick<LiveA
     return { liveCase: { ...c, reply: result.text }, result };
   }
   if (c.kind === 'completion') {
-    const prefix = String(c.prefix);
-    const suffix = String(c.suffix);
-    const languageId = String(c.language ?? 'plaintext');
+    const prefix = str(c.prefix, '');
+    const suffix = str(c.suffix, '');
+    const languageId = str(c.language, 'plaintext');
     const lineMode = decideLineMode(prefix, suffix, languageId);
     const built = buildCompletionPrompt(
-      { path: String(c.path ?? 'eval'), languageId, prefix, suffix, snippets: [], lineMode },
+      { path: str(c.path, 'eval'), languageId, prefix, suffix, snippets: [], lineMode },
       { mode: args.mode, fimTemplate: args.fimTemplate, customFimTemplate: DEFAULT_COMPLETION_SETTINGS.customFimTemplate },
     );
     const base = { feature: 'eval-completion', model: args.model, maxTokens: args.completionMaxTokens, temperature: 0.1, stop: built.stop.slice(0, 4) };
@@ -210,7 +214,7 @@ export async function askLive(client: ModelClient, c: EvalCase, args: Pick<LiveA
 /** How close the product's output is to `expected` (1 for a refusal expected and given). */
 function similarityOf(c: EvalCase, r: CaseResult): number {
   const expected = c.expected;
-  const actual = r.actual as unknown;
+  const actual = r.actual;
   const text = typeof actual === 'string' ? actual : actual && typeof actual === 'object' && typeof (actual as { text?: unknown }).text === 'string' ? (actual as { text: string }).text : undefined;
   if (expected === null) return r.pass ? 1 : 0;
   if (typeof expected !== 'string' || text === undefined) return 0;

@@ -25,10 +25,11 @@ interface LiveModel {
   stop(): Promise<void>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startLiveModel, getStatus } = require(path.resolve('scripts/llama/liveModel.js')) as {
-  startLiveModel(options?: { ctx?: number; waitReady?: boolean; extraArgs?: string[] }): Promise<LiveModel>;
-  getStatus(url: string): Promise<{ status: number; body: string }>;
+const liveModule = require(path.resolve('scripts/llama/liveModel.js')) as {
+  startLiveModel: (options?: { ctx?: number; waitReady?: boolean; extraArgs?: string[] }) => Promise<LiveModel>;
+  getStatus: (url: string) => Promise<{ status: number; body: string }>;
 };
+const { startLiveModel, getStatus } = liveModule;
 
 class Lines implements Logger {
   readonly lines: string[] = [];

@@ -246,7 +246,7 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
 }
 
 /** llama.cpp's 503 while it loads: `{ error: { message: "Loading model", type: "unavailable_error" } }`. */
-function isLoadingModel(err: APIError): boolean {
+function isLoadingModel(err: { error?: unknown; message: string }): boolean {
   const body = err.error as { message?: unknown; type?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? body.message : err.message;
   return /loading model/i.test(message) || (body?.type === 'unavailable_error' && /load/i.test(message));
@@ -261,7 +261,7 @@ function int(value: unknown): number | undefined {
  * `n_prompt_tokens`, `n_ctx`, "request (N tokens) exceeds the available context size (M tokens)"),
  * OpenAI and vLLM ("maximum context length is M tokens … resulted in N tokens"), Ollama and others.
  */
-export function contextExceeded(err: APIError): { promptTokens?: number; contextTokens?: number } | undefined {
+export function contextExceeded(err: { error?: unknown }): { promptTokens?: number; contextTokens?: number } | undefined {
   const body = (err.error ?? {}) as { message?: unknown; type?: unknown; code?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown };
   const message = typeof body.message === 'string' ? body.message : '';
   const typed = body.type === 'exceed_context_size_error' || body.code === 'context_length_exceeded';
