@@ -68,7 +68,6 @@ async function startLiveModel(options = {}) {
     '--slots',
     '--metrics',
     '--no-warmup',
-    '-v',
     ...(options.extraArgs || []),
   ];
   const out = fs.openSync(logFile, 'w');
