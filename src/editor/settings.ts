@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { APPLICATION_SCOPED, DEFAULT_SETTINGS, SECTION, SettingKeys, type RedlineSettings } from '../core/config';
+import { APPLICATION_SCOPED, DEFAULT_SETTINGS, SECTION, SettingKeys, effectiveExclude, type RedlineSettings } from '../core/config';
 
 /**
  * Reads a setting. Endpoint settings decide where code and the key go, so they are taken from user
  * settings only: a value in a cloned repository's .vscode/settings.json is ignored here even if VS Code
  * were to apply it (the package.json scope already says "application").
  */
-function read<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+export function read<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
   if (APPLICATION_SCOPED.includes(key)) {
     const inspected = config.inspect<T>(key);
     return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
@@ -34,7 +34,8 @@ function stringRecord(value: unknown): Record<string, string> {
 export function readSettings(): RedlineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
-  const exclude = read<unknown>(config, SettingKeys.exclude, d.exclude);
+  // A workspace adds exclude patterns; it never removes the defaults or the user's.
+  const excludeLevels = config.inspect<unknown>(SettingKeys.exclude);
   return {
     endpoint: {
       baseUrl: String(read(config, SettingKeys.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
@@ -45,7 +46,11 @@ export function readSettings(): RedlineSettings {
       model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
       contextWindowTokens: positive(read(config, SettingKeys.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
     },
-    exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
+    exclude: effectiveExclude({
+      user: excludeLevels?.globalValue,
+      workspace: excludeLevels?.workspaceValue,
+      workspaceFolder: excludeLevels?.workspaceFolderValue,
+    }),
     pricing: {
       inputPerMillion: nonNegative(read(config, SettingKeys.pricingInput, 0)),
       outputPerMillion: nonNegative(read(config, SettingKeys.pricingOutput, 0)),
