@@ -7,6 +7,7 @@ import { usesVariable } from '../core/actions/template';
 import { testFileCandidates } from '../core/actions/testFiles';
 import type { Action, ActionContext, ActionDiagnostic, BuiltinActionId, PlainRange } from '../core/actions/types';
 import { SECTION } from '../core/config';
+import { SecretVault } from '../core/context/redact';
 import { RedlineCodeActions } from './codeActions';
 import { showProblem } from './errors';
 import { ExplainPanel } from './explainPanel';
@@ -170,8 +171,10 @@ export class ActionRunner implements vscode.Disposable {
     };
     this.services.log.info(`action ${action.id}: ${context.filePath}:${context.startLine} (${diagnostics.length} diagnostics)`);
 
+    // One vault per request: the reply's placeholders are mapped back to the secrets with it.
+    const secrets = new SecretVault();
     if (action.kind === 'explain') {
-      await this.panel.explain({ title: action.title, firstPrompt: fillActionPrompt(action, context), editor, range });
+      await this.panel.explain({ title: action.title, firstPrompt: fillActionPrompt(action, context, secrets), editor, range, secrets });
       return;
     }
     if (action.builtin === 'writeTests') {
@@ -183,7 +186,8 @@ export class ActionRunner implements vscode.Disposable {
       range,
       instruction: action.title,
       feature: featureOf(action),
-      messages: buildActionMessages(action, context),
+      messages: buildActionMessages(action, context, { secrets }),
+      secrets,
     });
   }
 
@@ -206,7 +210,8 @@ export class ActionRunner implements vscode.Disposable {
         if (suggested) target = { path: vscode.workspace.asRelativePath(source.uri.with({ path: suggested })) };
       }
     }
-    const messages = buildActionMessages(action, context, target ? { testTarget: target } : {});
+    const secrets = new SecretVault();
+    const messages = buildActionMessages(action, context, { ...(target ? { testTarget: target } : {}), secrets });
     if (!testDocument) testDocument = await vscode.workspace.openTextDocument({ language: source.languageId, content: '' });
     const testEditor = await vscode.window.showTextDocument(testDocument, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
     const end = testDocument.lineAt(testDocument.lineCount - 1).range.end;
@@ -216,6 +221,7 @@ export class ActionRunner implements vscode.Disposable {
       instruction: action.title,
       feature: featureOf(action),
       messages,
+      secrets,
     });
   }
 

@@ -6,7 +6,7 @@ import { StreamingDiff } from '../core/edit/streamingDiff';
 import { abortSignalFrom } from '../core/model/cancel';
 import { ModelError, type ChatMessage } from '../core/model/types';
 import { buildEditPrompt } from '../core/prompt/editPrompt';
-import { redactSecrets } from '../core/context/redact';
+import { SecretVault } from '../core/context/redact';
 import { showProblem } from './errors';
 import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
 import type { EditRunner, Services } from './services';
@@ -180,8 +180,17 @@ export class EditController implements EditRunner, vscode.Disposable {
     return true;
   }
 
-  async proposeEdit(options: { editor: vscode.TextEditor; range: vscode.Range; instruction: string; feature: string; messages?: ChatMessage[] }): Promise<void> {
+  async proposeEdit(options: {
+    editor: vscode.TextEditor;
+    range: vscode.Range;
+    instruction: string;
+    feature: string;
+    messages?: ChatMessage[];
+    secrets?: SecretVault;
+  }): Promise<void> {
     const { editor, instruction, feature } = options;
+    // The prompt's secrets are placeholders; the reply gets the real text back before it is diffed.
+    const secrets = options.secrets ?? new SecretVault();
     const document = editor.document;
     if (this.refuseExcluded(document)) return;
     if (this.reviews.get(document)) {
@@ -209,9 +218,10 @@ export class EditController implements EditRunner, vscode.Disposable {
         instruction,
         languageId: document.languageId,
         filePath: vscode.workspace.asRelativePath(document.uri),
-        before: redactSecrets(before).text,
+        before,
         selection: originalText,
-        after: redactSecrets(after).text,
+        after,
+        secrets,
         diagnostics,
         contextWindowTokens: settings.chat.contextWindowTokens,
       });
@@ -263,16 +273,20 @@ export class EditController implements EditRunner, vscode.Disposable {
         try {
           const client = await this.services.modelClient('chat');
           const stream = client.streamChat({ feature, model: settings.chat.model, messages: messages!, temperature: 0.1, maxTokens, signal: link.signal });
+          const restoring = secrets.restoreStream();
           for await (const delta of stream) {
-            streaming.push(delta);
+            const text = restoring.push(delta);
+            if (text) streaming.push(text);
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
           }
+          const rest = restoring.flush();
+          if (rest) streaming.push(rest);
           if (frame) clearTimeout(frame);
           const result = await stream.result;
           log.info(`edit ${session.id}: reply of ${result.text.length} characters`);
           await session.settled();
           if (session.disposed) return;
-          const extracted = extractRewrite(result.text, { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after });
+          const extracted = extractRewrite(secrets.restore(result.text), { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after });
           if (!extracted.ok) {
             outcome = 'error';
             log.warn(`edit ${session.id}: reply refused (${extracted.reason}): ${JSON.stringify(result.text.slice(0, 500))}`);

@@ -9,7 +9,8 @@ import {
   type ToWebview,
   type TurnView,
 } from '../core/actions/explainProtocol';
-import { buildExplainMessages, EXPLAIN_SYSTEM_PROMPT, type ExplainTurn } from '../core/actions/prompts';
+import { buildExplainMessages, EXPLAIN_SYSTEM_PROMPT, explainVault, type ExplainTurn } from '../core/actions/prompts';
+import { SecretVault } from '../core/context/redact';
 import { fitReplacement, locateOriginal } from '../core/actions/target';
 import { ModelError } from '../core/model/types';
 import { countTokens } from '../core/prompt/tokens';
@@ -31,6 +32,8 @@ export interface ExplainRequest {
   firstPrompt: string;
   editor: vscode.TextEditor;
   range: vscode.Range;
+  /** The vault `firstPrompt` was redacted with; the thread's follow-ups and Apply use it too. */
+  secrets: SecretVault;
 }
 
 interface Running {
@@ -48,6 +51,8 @@ export class ExplainPanel implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
   private thread: PersistedThread | undefined;
+  /** Placeholders of the thread's secrets: follow-ups are redacted with it, applied code restored. */
+  private secrets = new SecretVault();
   private running: Running | undefined;
   private renderTimer: NodeJS.Timeout | undefined;
   /** Code blocks by id, for Copy and Apply. */
@@ -90,6 +95,7 @@ export class ExplainPanel implements vscode.Disposable {
       },
       turns: [],
     };
+    this.secrets = request.secrets;
     this.blocks.clear();
     this.showPanel();
     await this.runTurn(request.title, true);
@@ -111,7 +117,7 @@ export class ExplainPanel implements vscode.Disposable {
           { role: 'system' as const, content: EXPLAIN_SYSTEM_PROMPT },
           { role: 'user' as const, content: thread.firstPrompt },
         ]
-      : buildExplainMessages(thread.firstPrompt, earlier, question, budgetChars);
+      : buildExplainMessages(thread.firstPrompt, earlier, question, budgetChars, this.secrets);
 
     const turnIndex = thread.turns.length;
     const turn: PersistedTurn = { question, answer: '' };
@@ -261,6 +267,7 @@ export class ExplainPanel implements vscode.Disposable {
       return;
     }
     this.thread = isPersistedThread(state) ? state : undefined;
+    this.secrets = explainVault(this.thread?.source?.text, (this.thread?.turns ?? []).slice(1).map((t) => t.question));
     if (this.thread) {
       for (const turn of this.thread.turns) if (!turn.answer && !turn.error) turn.stopped = true;
     }
@@ -324,7 +331,7 @@ export class ExplainPanel implements vscode.Disposable {
   private async copy(blockId: string): Promise<void> {
     const block = this.blocks.get(blockId);
     if (!block) return;
-    await vscode.env.clipboard.writeText(block.code);
+    await vscode.env.clipboard.writeText(this.secrets.restore(block.code));
     vscode.window.setStatusBarMessage('Redline: code block copied', 2000);
   }
 
@@ -357,7 +364,8 @@ export class ExplainPanel implements vscode.Disposable {
     const editor =
       vscode.window.visibleTextEditors.find((e) => e.document === document) ??
       (await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false }));
-    const replacement = fitReplacement(source.text, block.code, range.start.character === 0);
+    // The answer holds placeholders where the explained code had secrets: the real text goes back in.
+    const replacement = fitReplacement(source.text, this.secrets.restore(block.code), range.start.character === 0);
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, selection: range });
     await this.services.edits.reviewReplacement({ editor, range, replacement, feature: 'explain.apply' });
   }
