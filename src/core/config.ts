@@ -122,3 +122,15 @@ export const DEFAULT_SETTINGS: RedlineSettings = {
   exclude: [...DEFAULT_EXCLUDE],
   pricing: { inputPerMillion: 0, outputPerMillion: 0 },
 };
+
+/**
+ * The API key sent with requests: the one in SecretStorage, else `OPENAI_API_KEY` from the environment
+ * but only when the user chose the base URL in user settings. The environment's key is meant for the
+ * service the user points Redline at; sent to the default local URL (or any URL the user did not set)
+ * it would go to whatever listens there.
+ */
+export function chooseApiKey(args: { stored?: string; environment?: string; userBaseUrl?: unknown }): string | undefined {
+  if (args.stored) return args.stored;
+  const chosen = typeof args.userBaseUrl === 'string' && args.userBaseUrl.trim() !== '';
+  return chosen && args.environment ? args.environment : undefined;
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { BUILTIN_ACTIONS, BUILTIN_TITLES, builtinAction } from '../core/actions/builtin';
-import { ACTIONS_SETTING, ACTIONS_SETTING_KEY, summariseProblems, validateCustomActions, type CustomActionsResult } from '../core/actions/custom';
+import { ACTIONS_SETTING, ACTIONS_SETTING_KEY, resolveCustomActions, summariseProblems, type CustomActionsResult } from '../core/actions/custom';
 import { buildActionMessages, fillActionPrompt, type TestTarget } from '../core/actions/prompts';
 import { pickTargetRange, type PlainSymbol } from '../core/actions/target';
 import { usesVariable } from '../core/actions/template';
@@ -44,10 +44,13 @@ const CONTAINER_KINDS = new Set([
   vscode.SymbolKind.Namespace,
 ]);
 
-/** Reads and validates `redline.actions` for a document's scope, fresh each time. */
+/** Reads and validates `redline.actions` for a document's scope, fresh each time; marks the workspace's. */
 export function loadCustomActions(scope?: vscode.Uri): CustomActionsResult {
-  const raw = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(ACTIONS_SETTING_KEY);
-  return validateCustomActions(raw, BUILTIN_TITLES);
+  const levels = vscode.workspace.getConfiguration(SECTION, scope).inspect<unknown>(ACTIONS_SETTING_KEY);
+  return resolveCustomActions(
+    { user: levels?.globalValue, workspace: levels?.workspaceValue, workspaceFolder: levels?.workspaceFolderValue },
+    BUILTIN_TITLES,
+  );
 }
 
 /** Every action for the pickers: the built-in ones, then the valid custom ones. */
@@ -288,7 +291,10 @@ async function pickAction(actions: readonly Action[], custom: CustomActionsResul
     ...actions.filter((a) => a.builtin).map(item),
   ];
   const customActions = actions.filter((a) => !a.builtin);
-  if (customActions.length > 0 || custom.problems.length > 0) items.push({ label: 'Custom (redline.actions)', kind: vscode.QuickPickItemKind.Separator });
+  if (customActions.length > 0 || custom.problems.length > 0) {
+    const label = customActions.some((a) => a.fromWorkspace) ? "Custom, from this workspace's settings (redline.actions)" : 'Custom (redline.actions)';
+    items.push({ label, kind: vscode.QuickPickItemKind.Separator });
+  }
   items.push(...customActions.map(item));
   const errors = custom.problems.filter((p) => p.severity === 'error').length;
   if (custom.problems.length > 0) {
