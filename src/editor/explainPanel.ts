@@ -14,7 +14,8 @@ import { SecretVault } from '../core/context/redact';
 import { fitReplacement, locateOriginal } from '../core/actions/target';
 import { ModelError } from '../core/model/types';
 import { countTokens } from '../core/prompt/tokens';
-import { isOpenableLink, renderMarkdown, type CodeBlock } from '../core/markdown/render';
+import { isOpenableLink, type CodeBlock } from '../core/markdown/render';
+import { MarkdownStream, type StreamUpdate } from '../core/markdown/stream';
 import { showProblem } from './errors';
 import type { Services } from './services';
 import { openSettings } from './settings';
@@ -57,6 +58,8 @@ export class ExplainPanel implements vscode.Disposable {
   private renderTimer: NodeJS.Timeout | undefined;
   /** Code blocks by id, for Copy and Apply. */
   private blocks = new Map<string, CodeBlock>();
+  /** Each answer's incremental renderer: a frame renders only what changed. */
+  private renderers = new Map<number, MarkdownStream>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
@@ -97,6 +100,7 @@ export class ExplainPanel implements vscode.Disposable {
     };
     this.secrets = request.secrets;
     this.blocks.clear();
+    this.renderers.clear();
     this.showPanel();
     await this.runTurn(request.title, true);
   }
@@ -165,9 +169,9 @@ export class ExplainPanel implements vscode.Disposable {
       }
       // A new Explain may have replaced this thread while it ran: then nothing of it is shown any more.
       if (this.thread === thread) {
-        const html = this.renderTurn(turnIndex);
-        if (turn.error) this.post({ type: 'error', turn: turnIndex, message: turn.error, html, state: thread });
-        else this.post({ type: 'done', turn: turnIndex, html, stopped: !!turn.stopped, state: thread });
+        const update = this.renderTurn(turnIndex, true);
+        if (turn.error) this.post({ type: 'error', turn: turnIndex, message: turn.error, ...update, state: thread });
+        else this.post({ type: 'done', turn: turnIndex, ...update, stopped: !!turn.stopped, state: thread });
       }
     }
   }
@@ -192,7 +196,7 @@ export class ExplainPanel implements vscode.Disposable {
     if (this.renderTimer) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
-      if (this.running?.turn === turn) this.post({ type: 'delta', turn, html: this.renderTurn(turn) });
+      if (this.running?.turn === turn) this.post({ type: 'delta', turn, ...this.renderTurn(turn) });
     }, RENDER_INTERVAL_MS);
   }
 
@@ -201,14 +205,26 @@ export class ExplainPanel implements vscode.Disposable {
     this.renderTimer = undefined;
   }
 
-  /** Renders one answer and records its code blocks. */
-  private renderTurn(index: number): string {
+  /** Renders what is new in one answer (all of it when `final`) and records its code blocks. */
+  private renderTurn(index: number, final = false): StreamUpdate {
     const turn = this.thread?.turns[index];
-    if (!turn) return '';
-    const { html, codeBlocks } = renderMarkdown(turn.answer, `t${index}-`);
-    for (const id of [...this.blocks.keys()]) if (id.startsWith(`t${index}-`)) this.blocks.delete(id);
-    for (const block of codeBlocks) this.blocks.set(block.id, block);
-    return html;
+    if (!turn) return { from: 0, segments: [] };
+    let renderer = this.renderers.get(index);
+    if (!renderer) {
+      renderer = new MarkdownStream(`t${index}-`);
+      this.renderers.set(index, renderer);
+    }
+    const update = renderer.update(turn.answer, final);
+    for (const block of renderer.codeBlocks()) this.blocks.set(block.id, block);
+    return update;
+  }
+
+  /** One answer's pieces, all of them (for a webview that starts over). */
+  private turnSegments(index: number): string[] {
+    const turn = this.thread?.turns[index];
+    if (!turn) return [];
+    this.renderTurn(index, this.running?.turn !== index);
+    return this.renderers.get(index)?.segments() ?? [];
   }
 
   private header(): Header {
@@ -228,7 +244,7 @@ export class ExplainPanel implements vscode.Disposable {
     const thread = this.thread;
     const turns: TurnView[] = (thread?.turns ?? []).map((t, i) => ({
       question: t.question,
-      html: this.renderTurn(i),
+      segments: this.turnSegments(i),
       ...(t.stopped ? { stopped: true } : {}),
       ...(t.error ? { error: t.error } : {}),
       ...(this.running?.turn === i ? { streaming: true } : {}),
@@ -272,6 +288,7 @@ export class ExplainPanel implements vscode.Disposable {
       for (const turn of this.thread.turns) if (!turn.answer && !turn.error) turn.stopped = true;
     }
     this.blocks.clear();
+    this.renderers.clear();
     panel.webview.options = this.webviewOptions();
     this.adopt(panel);
   }
@@ -288,6 +305,7 @@ export class ExplainPanel implements vscode.Disposable {
         this.panel = undefined;
         this.thread = undefined;
         this.blocks.clear();
+        this.renderers.clear();
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
       }),
