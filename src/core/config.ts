@@ -1,21 +1,10 @@
 /**
- * One place for Redline's setting names and their plain-data shape. The editor layer reads them fresh
+ * Redline's settings as plain data (their names are in ./names.ts). The editor layer reads them fresh
  * from VS Code each time (src/editor/settings.ts) and hands core code this plain object.
  * Every key here is declared in package.json `contributes.configuration` with a scope and a description.
  */
 
-export const SECTION = 'redline';
-
-export const SettingKeys = {
-  baseUrl: 'endpoint.baseUrl',
-  headers: 'endpoint.headers',
-  timeoutSeconds: 'endpoint.timeoutSeconds',
-  chatModel: 'chat.model',
-  contextWindowTokens: 'chat.contextWindowTokens',
-  exclude: 'exclude',
-  pricingInput: 'pricing.inputPerMillionTokens',
-  pricingOutput: 'pricing.outputPerMillionTokens',
-} as const;
+import { Settings } from './names';
 
 /**
  * Settings that decide where code and key are sent, which model is asked (a routing gateway bills a
@@ -23,14 +12,14 @@ export const SettingKeys = {
  * only, never from a workspace's `.vscode/settings.json` (package.json declares them `application`).
  */
 export const APPLICATION_SCOPED: readonly string[] = [
-  SettingKeys.baseUrl,
-  SettingKeys.headers,
-  SettingKeys.timeoutSeconds,
-  SettingKeys.chatModel,
-  SettingKeys.contextWindowTokens,
-  SettingKeys.pricingInput,
-  SettingKeys.pricingOutput,
-  'completion.model',
+  Settings.baseUrl,
+  Settings.headers,
+  Settings.timeoutSeconds,
+  Settings.chatModel,
+  Settings.contextWindowTokens,
+  Settings.pricingInput,
+  Settings.pricingOutput,
+  Settings.completionModel,
 ];
 
 export const DEFAULT_BASE_URL = 'http://localhost:11434/v1';

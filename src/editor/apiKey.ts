@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { chooseApiKey, SECTION, SettingKeys } from '../core/config';
+import { chooseApiKey } from '../core/config';
+import { SECTION, Settings, StorageKeys } from '../core/names';
 
-const SECRET_KEY = 'redline.apiKey';
+const SECRET_KEY = StorageKeys.apiKey;
 
 /**
  * The API key lives in SecretStorage only; OPENAI_API_KEY in the environment is the fallback for a base
@@ -19,7 +20,7 @@ export class ApiKeyStore {
   }
 
   private userBaseUrl(): unknown {
-    return vscode.workspace.getConfiguration(SECTION).inspect<string>(SettingKeys.baseUrl)?.globalValue;
+    return vscode.workspace.getConfiguration(SECTION).inspect<string>(Settings.baseUrl)?.globalValue;
   }
 
   async promptAndStore(): Promise<boolean> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { APPLICATION_SCOPED, DEFAULT_SETTINGS, SECTION, SettingKeys, effectiveExclude, type RedlineSettings } from '../core/config';
+import { APPLICATION_SCOPED, DEFAULT_SETTINGS, effectiveExclude, type RedlineSettings } from '../core/config';
+import { SECTION, Settings, SettingsQueries } from '../core/names';
 
 /**
  * Reads a setting. Endpoint settings decide where code and the key go, so they are taken from user
@@ -35,16 +36,16 @@ export function readSettings(): RedlineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
   // A workspace adds exclude patterns; it never removes the defaults or the user's.
-  const excludeLevels = config.inspect<unknown>(SettingKeys.exclude);
+  const excludeLevels = config.inspect<unknown>(Settings.exclude);
   return {
     endpoint: {
-      baseUrl: String(read(config, SettingKeys.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
-      headers: stringRecord(read<unknown>(config, SettingKeys.headers, {})),
-      timeoutSeconds: positive(read(config, SettingKeys.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+      baseUrl: String(read(config, Settings.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
+      headers: stringRecord(read<unknown>(config, Settings.headers, {})),
+      timeoutSeconds: positive(read(config, Settings.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
     },
     chat: {
-      model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
-      contextWindowTokens: positive(read(config, SettingKeys.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
+      contextWindowTokens: positive(read(config, Settings.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
     },
     exclude: effectiveExclude({
       user: excludeLevels?.globalValue,
@@ -52,12 +53,12 @@ export function readSettings(): RedlineSettings {
       workspaceFolder: excludeLevels?.workspaceFolderValue,
     }),
     pricing: {
-      inputPerMillion: nonNegative(read(config, SettingKeys.pricingInput, 0)),
-      outputPerMillion: nonNegative(read(config, SettingKeys.pricingOutput, 0)),
+      inputPerMillion: nonNegative(read(config, Settings.pricingInput, 0)),
+      outputPerMillion: nonNegative(read(config, Settings.pricingOutput, 0)),
     },
   };
 }
 
-export function openSettings(query = '@ext:redline.redline'): void {
+export function openSettings(query: string = SettingsQueries.all): void {
   void vscode.commands.executeCommand('workbench.action.openSettings', query);
 }

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { APPLICATION_SCOPED, chooseApiKey, DEFAULT_EXCLUDE, SECTION } from '../../src/core/config';
+import { APPLICATION_SCOPED, chooseApiKey, DEFAULT_EXCLUDE } from '../../src/core/config';
+import { SECTION } from '../../src/core/names';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
