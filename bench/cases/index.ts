@@ -8,6 +8,7 @@ import { completionLatency } from './completionLatency';
 import { completionTyping } from './completionTyping';
 import { diffLargeSelection } from './diff';
 import { explainStream } from './explainStream';
+import { nextEditLatency, nextEditTyping } from './nextEdit';
 import { streamingFold } from './streamingFold';
 import { tokenCounting } from './tokens';
 
@@ -20,4 +21,6 @@ export const benchmarks: Record<string, Benchmark> = {
   completionTyping,
   completionIndex,
   explainStream2Mb: explainStream,
+  nextEditLatency,
+  nextEditTyping,
 };

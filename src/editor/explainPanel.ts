@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { answerProblem } from '../core/reply';
 import {
   isPersistedThread,
   parseFromWebview,
@@ -15,7 +16,7 @@ import { fitReplacement, locateOriginal } from '../core/actions/target';
 import { ModelError } from '../core/model/types';
 import { countTokens } from '../core/prompt/tokens';
 import { isOpenableLink, type CodeBlock } from '../core/markdown/render';
-import { MarkdownStream, type StreamUpdate } from '../core/markdown/stream';
+import { MarkdownStream, VisibleAnswer, type StreamUpdate } from '../core/markdown/stream';
 import { showProblem } from './errors';
 import type { Services } from './services';
 import { openSettings } from './settings';
@@ -62,6 +63,8 @@ export class ExplainPanel extends Disposable {
   private blocks = new Map<string, CodeBlock>();
   /** Each answer's incremental renderer: a frame renders only what changed. */
   private renderers = new Map<number, MarkdownStream>();
+  /** Each answer without its reasoning (<think>…</think>), kept up to date without rescanning it. */
+  private visible = new Map<number, VisibleAnswer>();
 
   constructor(private readonly services: Services) {
     super();
@@ -103,6 +106,7 @@ export class ExplainPanel extends Disposable {
     this.secrets = request.secrets;
     this.blocks.clear();
     this.renderers.clear();
+    this.visible.clear();
     this.showPanel();
     await this.runTurn(request.title, true);
   }
@@ -138,17 +142,22 @@ export class ExplainPanel extends Disposable {
     const log = this.services.log;
     try {
       const client = await this.services.modelClient('chat');
-      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal });
+      // Reasoning sent apart is not shown: the panel says "Thinking…" while no answer has come.
+      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal, onReasoning: () => undefined });
       stream.result.catch(() => undefined); // awaited below unless the loop is left early
       for await (const delta of stream) {
         if (this.running !== running) break;
         turn.answer += delta;
         this.scheduleRender(turnIndex);
       }
-      if (this.running === running) await stream.result;
+      const result = this.running === running ? await stream.result : undefined;
       if (abort.signal.aborted) {
         outcome = 'cancelled';
         turn.stopped = true;
+      } else if (result) {
+        // Reasoning and no answer, or an answer cut off: said under what arrived.
+        const problem = answerProblem({ text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens });
+        if (problem) turn.error = problem;
       }
     } catch (err) {
       if (abort.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) {
@@ -216,9 +225,19 @@ export class ExplainPanel extends Disposable {
       renderer = new MarkdownStream(`t${index}-`);
       this.renderers.set(index, renderer);
     }
-    const update = renderer.update(turn.answer, final);
+    const update = renderer.update(this.visibleAnswer(index, turn.answer), final);
     for (const block of renderer.codeBlocks()) this.blocks.set(block.id, block);
     return update;
+  }
+
+  /** The answer without reasoning: never shown, nor offered as code to apply. */
+  private visibleAnswer(index: number, raw: string): string {
+    let visible = this.visible.get(index);
+    if (!visible) {
+      visible = new VisibleAnswer();
+      this.visible.set(index, visible);
+    }
+    return visible.update(raw);
   }
 
   /** One answer's pieces, all of them (for a webview that starts over). */
@@ -291,6 +310,7 @@ export class ExplainPanel extends Disposable {
     }
     this.blocks.clear();
     this.renderers.clear();
+    this.visible.clear();
     panel.webview.options = this.webviewOptions();
     this.adopt(panel);
   }
@@ -308,6 +328,7 @@ export class ExplainPanel extends Disposable {
         this.thread = undefined;
         this.blocks.clear();
         this.renderers.clear();
+    this.visible.clear();
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
       }),

@@ -46,6 +46,7 @@ export function readSettings(): RedlineSettings {
     chat: {
       model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
       contextWindowTokens: positive(read(config, Settings.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      reasoningTokens: Math.floor(nonNegative(read(config, Settings.reasoningTokens, d.chat.reasoningTokens))),
     },
     exclude: effectiveExclude({
       user: excludeLevels?.globalValue,

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { renderMarkdown, sanitize } from '../../src/core/markdown/render';
-import { MarkdownStream, type StreamLimits } from '../../src/core/markdown/stream';
+import { MarkdownStream, VisibleAnswer, type StreamLimits } from '../../src/core/markdown/stream';
+import { answerSoFar } from '../../src/core/reply/reasoning';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'unit', 'fixtures', 'markdown');
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -125,5 +126,23 @@ describe('markdown/stream: incremental rendering', () => {
     const update = renderer.update('Second');
     assert.strictEqual(update.from, 0);
     assert.ok(renderer.html().includes('Second') && !renderer.html().includes('First'));
+  });
+});
+
+describe('markdown/stream: VisibleAnswer', () => {
+  it('is answerSoFar of the reply at every step, however it streams (property)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('<think>', '</think>', '<thinking>', '</Thought>', '<', '</', '<th', 'ink>', 'a < b', '<br>'),
+      fc.stringMatching(/^[a-z \n`<>/]{0,10}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), fc.array(fc.nat(), { maxLength: 10 }), (pieces, cuts) => {
+        const reply = pieces.join('');
+        const visible = new VisibleAnswer();
+        for (const p of [...cuts.map((c) => c % (reply.length + 1)), reply.length].sort((a, b) => a - b)) {
+          assert.strictEqual(visible.update(reply.slice(0, p)), answerSoFar(reply.slice(0, p)).answer);
+        }
+      }),
+    );
   });
 });

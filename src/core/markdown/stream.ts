@@ -12,6 +12,7 @@
  * The webview keeps the pieces as separate elements: an update says from which piece on the HTML
  * changed (`from`) and gives the pieces from there (`segments`); earlier ones stay as they are.
  */
+import { answerSoFar, REASONING_TAGS } from '../reply/reasoning';
 import { codeBlockHtml, renderMarkdown, safeLanguage, sanitize, type CodeBlock } from './render';
 
 export interface StreamLimits {
@@ -246,4 +247,40 @@ function continues(answer: string, previous: string): boolean {
 function closesFence(line: string, marker: string): boolean {
   const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
   return !!m && m[1][0] === marker[0] && m[1].length >= marker.length;
+}
+
+/** A reasoning tag in `text`, or the start of one at its end (cut between two deltas). */
+function mayHoldReasoningTag(text: string): boolean {
+  const lower = text.toLowerCase();
+  if (REASONING_TAGS.some((tag) => lower.includes(`<${tag}>`) || lower.includes(`</${tag}>`))) return true;
+  const at = lower.lastIndexOf('<');
+  if (at < 0) return false;
+  const tail = lower.slice(at);
+  return REASONING_TAGS.some((tag) => `<${tag}>`.startsWith(tail) || `</${tag}>`.startsWith(tail));
+}
+
+/**
+ * `answerSoFar(raw).answer` for a reply that grows by appending, without rescanning megabytes per
+ * frame: while the reply holds no reasoning tag, the answer is the reply itself, and only the new text
+ * (with a few characters before it, for a tag cut in two) is looked at. A tag means a full recompute.
+ */
+export class VisibleAnswer {
+  private raw = '';
+  private answer = '';
+  /** The answer is the raw reply unchanged (no reasoning anywhere, not thinking). */
+  private plain = false;
+
+  update(raw: string): string {
+    const appended = this.plain && continues(raw, this.raw);
+    if (appended && !mayHoldReasoningTag(this.raw.slice(-12) + raw.slice(this.raw.length))) {
+      this.raw = raw;
+      this.answer = raw;
+      return raw;
+    }
+    const result = answerSoFar(raw);
+    this.raw = raw;
+    this.answer = result.answer;
+    this.plain = !result.thinking && result.answer === raw;
+    return this.answer;
+  }
 }
