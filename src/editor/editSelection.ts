@@ -7,7 +7,7 @@ import { StreamingDiff } from '../core/edit/streamingDiff';
 import { abortSignalFrom } from '../core/model/cancel';
 import { ModelError, type ChatMessage } from '../core/model/types';
 import { buildEditPrompt } from '../core/prompt/editPrompt';
-import { redactSecrets } from '../core/context/redact';
+import { SecretVault } from '../core/context/redact';
 import { showProblem } from './errors';
 import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
 import type { EditRunner, Services } from './services';
@@ -189,10 +189,13 @@ export class EditController extends Disposable implements EditRunner {
     instruction: string;
     feature: string;
     messages?: ChatMessage[];
+    secrets?: SecretVault;
     /** The reply limit in tokens (Retry with a larger limit); else the prompt's. */
     maxTokens?: number;
   }): Promise<void> {
     const { editor, instruction, feature } = options;
+    // The prompt's secrets are placeholders; the reply gets the real text back before it is diffed.
+    const secrets = options.secrets ?? new SecretVault();
     const document = editor.document;
     if (this.refuseExcluded(document)) return;
     if (this.reviews.get(document)) {
@@ -220,9 +223,10 @@ export class EditController extends Disposable implements EditRunner {
         instruction,
         languageId: document.languageId,
         filePath: vscode.workspace.asRelativePath(document.uri),
-        before: redactSecrets(before).text,
+        before,
         selection: originalText,
-        after: redactSecrets(after).text,
+        after,
+        secrets,
         diagnostics,
         contextWindowTokens: settings.chat.contextWindowTokens,
         reasoningTokens: settings.chat.reasoningTokens,
@@ -281,18 +285,22 @@ export class EditController extends Disposable implements EditRunner {
           };
           const onReasoning = (): void => say('thinking…');
           const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal, onReasoning });
+          const restoring = secrets.restoreStream();
           for await (const delta of stream) {
-            streaming.push(delta);
+            const text = restoring.push(delta);
+            if (text) streaming.push(text);
             say(streaming.thinking ? 'thinking…' : '');
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
           }
+          const rest = restoring.flush();
+          if (rest) streaming.push(rest);
           if (frame) clearTimeout(frame);
           const result = await stream.result;
           log.info(`edit ${session.id}: reply of ${result.text.length} characters`);
           await session.settled();
           if (session.disposed) return;
           const verdict = decideEdit(
-            { text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
+            { text: secrets.restore(result.text), reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
             { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after },
           );
           if (verdict.kind === 'refusal') {
