@@ -190,7 +190,7 @@ describe('review: minimal edit over astral characters, combining marks and CRLF'
     // Same high surrogate, different low one; and the reverse case at the tail.
     assert.deepEqual(minimalEdit('😀\n', '😁\n'), { offset: 0, length: 2, text: '😁' });
     assert.deepEqual(minimalEdit('a\r\n', 'b\r\n'), { offset: 0, length: 1, text: 'b' });
-    assert.deepEqual(minimalEdit('a\r\n', 'a\n'), { offset: 1, length: 1, text: '' });
+    assert.deepEqual(minimalEdit('a\r\n', 'a\n'), { offset: 1, length: 2, text: '\n' });
     assert.deepEqual(minimalEdit('ab', 'ab'), undefined);
   });
 });
