@@ -108,7 +108,9 @@ class Editor {
       this.undo.push(prior);
       this.redo = [];
     }
-    return this.dispatch({ type: 'userEdit', changes, reason });
+    const step = this.dispatch({ type: 'userEdit', changes, reason });
+    for (const d of step.decided ?? []) this.dispatch({ type: 'settle', verdict: d.state, id: d.id });
+    return step;
   }
 
   /** Undo or redo: the text comes back; the change is reported as VS Code would, as one replace. */
@@ -122,14 +124,11 @@ class Editor {
     const prior = this.buffer;
     this.buffer = target;
     const step = reduce(this.session, { type: 'userEdit', changes: e ? [e] : [], reason: kind });
-    if (step.edit) {
-      // An edit the review makes in answer to an undo (rare) is a new element.
-      this.buffer = applyDocEdit(this.buffer, step.edit);
-      this.undo.push(target);
-      this.redo = [];
-      void prior;
-    }
+    assert.equal(step.edit, undefined, 'a user edit is folded, never answered with an edit');
+    void prior;
     this.session = step.state;
+    // A settle the undo decided (rare: an undo the review does not recognise, inside a hunk) is a new step.
+    for (const d of step.decided ?? []) this.dispatch({ type: 'settle', verdict: d.state, id: d.id });
     return step;
   }
 
@@ -459,12 +458,15 @@ describe('review session reducer', () => {
     // Buffer: one ONE two three four FOUR tail
     const at = ed.buffer.indexOf('ONE') + 3;
     const step = ed.user([{ offset: at, length: 0, text: '!' }], 'typing');
-    assert.equal(step.undoStop, true);
-    assert.ok(step.edit, 'the original line goes');
+    assert.deepEqual(step.decided, [{ id: 0, state: 'accepted' }]);
+    assert.equal(step.edit, undefined);
+    // The settle that follows removes the original line, as its own undo step.
     assert.equal(ed.buffer, 'ONE!\ntwo\nthree\nfour\nFOUR\ntail');
+    assert.equal(ed.undo.length, 3);
     const at2 = ed.buffer.indexOf('four') + 4;
     const step2 = ed.user([{ offset: at2, length: 0, text: '?' }], 'typing');
-    assert.equal(step2.ended, 'settled');
+    assert.deepEqual(step2.decided, [{ id: 1, state: 'rejected' }]);
+    assert.equal(ed.session.phase, 'idle');
     assert.equal(ed.buffer, 'ONE!\ntwo\nthree\nfour?\ntail');
   });
 

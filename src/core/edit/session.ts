@@ -87,6 +87,11 @@ export interface Step {
   restored?: boolean;
   /** The model must stop writing: the user edited the text under review. */
   stopStream?: boolean;
+  /**
+   * Hunks the user's edit decided (typing in a hunk's proposed lines accepts it, in its original lines
+   * rejects it): the caller sends a settle event for each.
+   */
+  decided?: { id: number; state: Verdict }[];
 }
 
 /** Most review states remembered; streaming states have their own, smaller, budget. */
@@ -250,14 +255,10 @@ function userEdit(session: Session, changes: readonly DocEdit[], reason: EditRea
   }
   if (!inside) return { state: { ...folded, known: remember(session.known, review!, session.phase === 'streaming', doc) }, undoStop: false };
 
-  // The user edited the text under review: the model stops writing, what arrived is reviewed.
-  const phase = 'reviewing';
-  let next = review!;
-  if (session.phase === 'streaming') next = withoutUnreached(next);
-  for (const s of settle) next = settleHunk(next, s.id, s.state);
-  const base: Session = { ...folded, phase, review: review! };
-  const step = moveTo(base, next, phase, settle.length > 0);
-  return { ...step, stopStream: session.phase === 'streaming' };
+  // The user edited the text under review: the model stops writing, what arrived is reviewed. The hunks
+  // the edit decided are settled by the caller, each as its own step (see Step.decided).
+  const step = moveTo(folded, withoutUnreached(review!), 'reviewing', false);
+  return { ...step, ...(settle.length ? { decided: settle } : {}), ...(session.phase === 'streaming' ? { stopStream: true } : {}) };
 }
 
 export function reduce(session: Session, event: SessionEvent): Step {

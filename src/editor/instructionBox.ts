@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+
+const HISTORY_KEY = 'redline.instructionHistory';
+const HISTORY_SIZE = 20;
+
+/**
+ * The Edit Selection instruction box: a quick pick that takes a new instruction and offers the recent
+ * ones. What the user typed is sent unless they moved to a recent item themselves: when they type or
+ * paste quickly and press Enter, the list may not have caught up with the text yet, and the item VS
+ * Code still shows active is a recent one nobody chose.
+ */
+export function askInstruction(state: vscode.Memento, initial = ''): Promise<string | undefined> {
+  const history = state.get<string[]>(HISTORY_KEY, []);
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { recent?: boolean }>();
+  pick.title = 'Redline: Edit Selection';
+  pick.placeholder = 'Describe the change (Enter to send, Escape to cancel)';
+  pick.value = initial;
+  pick.ignoreFocusOut = true;
+  pick.matchOnDescription = false;
+  /** The user moved the active item (arrow keys, mouse) since the list was last rebuilt. */
+  let moved = false;
+  let rebuilding = false;
+  const refresh = (): void => {
+    const typed = pick.value.trim();
+    const recent = history.filter((h) => h !== typed).map((h) => ({ label: h, description: 'recent', recent: true }));
+    rebuilding = true;
+    pick.items = typed ? [{ label: typed, description: 'new instruction', alwaysShow: true }, ...recent] : recent;
+    rebuilding = false;
+    moved = false;
+  };
+  refresh();
+  return new Promise((resolve) => {
+    let done = false;
+    pick.onDidChangeValue(refresh);
+    pick.onDidChangeActive((active) => {
+      // VS Code makes the first item active whenever the list changes, and may report an item of a list
+      // already replaced; another item of the current list is the user's choice.
+      if (!rebuilding && active[0] && pick.items.includes(active[0]) && active[0] !== pick.items[0]) moved = true;
+    });
+    pick.onDidAccept(() => {
+      const typed = pick.value.trim();
+      const selected = pick.selectedItems[0] ?? pick.activeItems[0];
+      const chosen = typed && !(moved && selected?.recent) ? typed : (selected?.label ?? typed).trim();
+      if (!chosen) return;
+      done = true;
+      void state.update(HISTORY_KEY, [chosen, ...history.filter((h) => h !== chosen)].slice(0, HISTORY_SIZE));
+      pick.hide();
+      resolve(chosen);
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      if (!done) resolve(undefined);
+    });
+    pick.show();
+  });
+}
