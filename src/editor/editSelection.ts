@@ -9,9 +9,11 @@ import { buildEditPrompt } from '../core/prompt/editPrompt';
 import { redactSecrets } from '../core/context/redact';
 import { showProblem } from './errors';
 import { askInstruction } from './instructionBox';
-import { ReviewManager, type ReviewHandle } from './reviewManager';
+import type { ReviewManager } from './reviewManager';
 import type { EditRunner, Services } from './services';
 import { openSettings } from './settings';
+import { Commands, Settings, settingId } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
 /** How often the streamed proposal is folded into the document (ms). */
 const STREAM_FRAME_MS = 40;
@@ -63,14 +65,13 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
  * Edit Selection, and the EditRunner every code-changing feature goes through: one streamed request,
  * shown as it arrives, then the proper diff for review.
  */
-export class EditController implements EditRunner, vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-
+export class EditController extends Disposable implements EditRunner {
   constructor(
     private readonly services: Services,
     private readonly reviews: ReviewManager,
   ) {
-    this.disposables.push(vscode.commands.registerCommand('redline.editSelection', () => this.editSelectionCommand()));
+    super();
+    this._register(vscode.commands.registerCommand(Commands.editSelection, () => this.editSelectionCommand()));
   }
 
   private async editSelectionCommand(): Promise<void> {
@@ -91,7 +92,7 @@ export class EditController implements EditRunner, vscode.Disposable {
   private refuseExcluded(document: vscode.TextDocument): boolean {
     if (!this.services.isExcluded(document.uri)) return false;
     showProblem(`${vscode.workspace.asRelativePath(document.uri)} matches redline.exclude, so it is never sent to the model.`, {
-      'Open Settings': () => openSettings('redline.exclude'),
+      'Open Settings': () => openSettings(settingId(Settings.exclude)),
     });
     return true;
   }
@@ -132,7 +133,7 @@ export class EditController implements EditRunner, vscode.Disposable {
         contextWindowTokens: settings.chat.contextWindowTokens,
       });
       if (!prompt.ok) {
-        showProblem(prompt.message, { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') }, 'error');
+        showProblem(prompt.message, { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) }, 'error');
         return;
       }
       messages = prompt.messages;
@@ -169,7 +170,7 @@ export class EditController implements EditRunner, vscode.Disposable {
         };
         try {
           const client = await this.services.modelClient('chat');
-          const stream = client.streamChat({ feature, model: settings.chat.model, messages: messages!, temperature: 0.1, maxTokens, signal: link.signal });
+          const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal });
           for await (const delta of stream) {
             streaming.push(delta);
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
@@ -260,7 +261,4 @@ export class EditController implements EditRunner, vscode.Disposable {
     this.reviews.revealFirst(handle);
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }

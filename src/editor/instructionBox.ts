@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { StorageKeys } from '../core/names';
 
-const HISTORY_KEY = 'redline.instructionHistory';
+const HISTORY_KEY = StorageKeys.instructionHistory;
 const HISTORY_SIZE = 20;
 
 /**

@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import { nextHunk, pendingCount, render, renderText, settleAll, type Review, type Segment } from '../core/edit/review';
 import { idleSession, lineOffset, reduce, type DocEdit, type EditReason, type KnownState, type Session, type SessionEvent, type Step } from '../core/edit/session';
+import { Disposable } from '../core/lifecycle';
+import { Colors, Commands, ContextKeys, StorageKeys } from '../core/names';
 import { askInstruction } from './instructionBox';
 import type { Services } from './services';
 
-/** Context keys, one place. */
-export const ContextKeys = {
-  reviewActive: 'redline.reviewActive',
-  streaming: 'redline.streaming',
-} as const;
-
-const PERSIST_KEY = 'redline.openReviews';
+const PERSIST_KEY = StorageKeys.openReviews;
 /** How many recent states of a document are kept for a reload (VS Code backs up a buffer after a pause). */
 const PERSISTED_STATES = 24;
 /** How many documents keep their review memory across a reload. */
@@ -89,9 +85,8 @@ export interface ReviewHandle {
  * events and the results into edits, decorations, CodeLens and context keys, and owns the review
  * commands. It decides nothing itself.
  */
-export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ReviewManager extends Disposable implements vscode.CodeLensProvider, vscode.TextDocumentContentProvider {
   private readonly docs = new Map<string, DocumentReview>();
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly codeLensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.codeLensEmitter.event;
   private readonly diffEmitter = new vscode.EventEmitter<vscode.Uri>();
@@ -102,14 +97,14 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
 
   private readonly removedDecoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('redline.removedLineBackground'),
-    overviewRulerColor: new vscode.ThemeColor('redline.removedLineBackground'),
+    backgroundColor: new vscode.ThemeColor(Colors.removedLineBackground),
+    overviewRulerColor: new vscode.ThemeColor(Colors.removedLineBackground),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
   private readonly addedDecoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('redline.addedLineBackground'),
-    overviewRulerColor: new vscode.ThemeColor('redline.addedLineBackground'),
+    backgroundColor: new vscode.ThemeColor(Colors.addedLineBackground),
+    overviewRulerColor: new vscode.ThemeColor(Colors.addedLineBackground),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
   private readonly unreachedDecoration = vscode.window.createTextEditorDecorationType({
@@ -121,6 +116,7 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
   });
 
   constructor(private readonly services: Services) {
+    super();
     this.log = services.log;
     const withReview =
       (fn: (d: DocumentReview, editor: vscode.TextEditor | undefined) => unknown) =>
@@ -132,7 +128,7 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
         }
         return fn(d, this.editorFor(d.document));
       };
-    this.disposables.push(
+    this._registerAll(
       this.removedDecoration,
       this.addedDecoration,
       this.unreachedDecoration,
@@ -149,15 +145,15 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
       vscode.window.onDidChangeTextEditorSelection(() => this.updateContext()),
-      vscode.commands.registerCommand('redline.acceptAll', withReview((d) => this.settle(d, 'accepted'))),
-      vscode.commands.registerCommand('redline.rejectAll', withReview((d) => this.settle(d, 'rejected'))),
-      vscode.commands.registerCommand('redline.acceptHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
-      vscode.commands.registerCommand('redline.rejectHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
-      vscode.commands.registerCommand('redline.nextHunk', withReview((d, e) => e && this.reveal(d, e, 1))),
-      vscode.commands.registerCommand('redline.previousHunk', withReview((d, e) => e && this.reveal(d, e, -1))),
-      vscode.commands.registerCommand('redline.showDiff', withReview((d) => this.showDiff(d))),
-      vscode.commands.registerCommand('redline.retry', withReview((d) => this.retry(d))),
-      vscode.commands.registerCommand('redline.cancel', withReview((d) => d.abort?.abort())),
+      vscode.commands.registerCommand(Commands.acceptAll, withReview((d) => this.settle(d, 'accepted'))),
+      vscode.commands.registerCommand(Commands.rejectAll, withReview((d) => this.settle(d, 'rejected'))),
+      vscode.commands.registerCommand(Commands.acceptHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
+      vscode.commands.registerCommand(Commands.rejectHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
+      vscode.commands.registerCommand(Commands.nextHunk, withReview((d, e) => e && this.reveal(d, e, 1))),
+      vscode.commands.registerCommand(Commands.previousHunk, withReview((d, e) => e && this.reveal(d, e, -1))),
+      vscode.commands.registerCommand(Commands.showDiff, withReview((d) => this.showDiff(d))),
+      vscode.commands.registerCommand(Commands.retry, withReview((d) => this.retry(d))),
+      vscode.commands.registerCommand(Commands.cancel, withReview((d) => d.abort?.abort())),
     );
     for (const doc of vscode.workspace.textDocuments) this.restore(doc);
     this.updateContext();
@@ -430,22 +426,22 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     if (d.phase === 'streaming') {
       return [
         new vscode.CodeLens(top, { title: '$(loading~spin) Redline is writing…', command: '' }),
-        new vscode.CodeLens(top, { title: 'Cancel', command: 'redline.cancel', arguments: [document.uri] }),
+        new vscode.CodeLens(top, { title: 'Cancel', command: Commands.cancel, arguments: [document.uri] }),
       ];
     }
     const r = render(d.review);
     const lenses = [
-      new vscode.CodeLens(top, { title: `$(check-all) Accept All`, command: 'redline.acceptAll', arguments: [document.uri], tooltip: 'Accept every change (Ctrl+Alt+Shift+Y)' }),
-      new vscode.CodeLens(top, { title: `$(close-all) Reject All`, command: 'redline.rejectAll', arguments: [document.uri], tooltip: 'Restore the original text (Ctrl+Alt+Shift+N)' }),
-      new vscode.CodeLens(top, { title: '$(diff) Side-by-Side Diff', command: 'redline.showDiff', arguments: [document.uri] }),
-      new vscode.CodeLens(top, { title: '$(refresh) Retry…', command: 'redline.retry', arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: `$(check-all) Accept All`, command: Commands.acceptAll, arguments: [document.uri], tooltip: 'Accept every change (Ctrl+Alt+Shift+Y)' }),
+      new vscode.CodeLens(top, { title: `$(close-all) Reject All`, command: Commands.rejectAll, arguments: [document.uri], tooltip: 'Restore the original text (Ctrl+Alt+Shift+N)' }),
+      new vscode.CodeLens(top, { title: '$(diff) Side-by-Side Diff', command: Commands.showDiff, arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: '$(refresh) Retry…', command: Commands.retry, arguments: [document.uri] }),
     ];
     for (const h of r.hunks) {
       const line = base + (h.oldEnd > h.oldStart ? h.oldStart : h.newStart);
       const at = new vscode.Range(line, 0, line, 0);
       lenses.push(
-        new vscode.CodeLens(at, { title: '$(check) Accept', command: 'redline.acceptHunk', arguments: [document.uri, h.id], tooltip: 'Accept this change (Ctrl+Alt+Y)' }),
-        new vscode.CodeLens(at, { title: '$(close) Reject', command: 'redline.rejectHunk', arguments: [document.uri, h.id], tooltip: 'Reject this change (Ctrl+Alt+N)' }),
+        new vscode.CodeLens(at, { title: '$(check) Accept', command: Commands.acceptHunk, arguments: [document.uri, h.id], tooltip: 'Accept this change (Ctrl+Alt+Y)' }),
+        new vscode.CodeLens(at, { title: '$(close) Reject', command: Commands.rejectHunk, arguments: [document.uri, h.id], tooltip: 'Reject this change (Ctrl+Alt+N)' }),
       );
     }
     return lenses;
@@ -636,13 +632,14 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     this.changed(d);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (this.persistTimer) {
       clearTimeout(this.persistTimer);
       void this.persist();
     }
     for (const d of this.docs.values()) d.abort?.abort();
-    for (const x of this.disposables) x.dispose();
+    super.dispose();
   }
 }
 

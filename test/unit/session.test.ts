@@ -354,10 +354,11 @@ describe('review session reducer', () => {
         openReview(ed, d, false);
         const ids = pendingIds(ed.session);
         const order = ids.map((_, i) => ids[(i + rotate) % ids.length]);
-        for (const id of order) ed.dispatch({ type: 'settle', verdict: choice[id % Math.max(1, choice.length)] ? 'accepted' : 'rejected', id }), check(ed);
+        for (const id of order) {
+          ed.dispatch({ type: 'settle', verdict: choice[id % Math.max(1, choice.length)] ? 'accepted' : 'rejected', id });
+          check(ed);
+        }
         assert.equal(ed.session.phase, 'idle');
-        const finalEol = d.suffix.length > 0;
-        const eolText = (lines: string[]) => joinRegion(lines, d.eol, finalEol);
         const review = finalReview(d);
         const hunks = review.segments.filter((s): s is HunkSegment => s.kind === 'hunk');
         const lineHunks = diffLineArrays(d.original.map((l) => l + '\n'), d.proposal.map((l) => l + '\n'));
@@ -365,7 +366,6 @@ describe('review session reducer', () => {
         const merged = applyHunks(d.original.map((l) => l + '\n').join(''), lineHunks, (i) => !!choice[hunks[i].id % Math.max(1, choice.length)]);
         const mergedLines = merged === '' ? [] : merged.slice(0, -1).split('\n');
         assert.equal(ed.buffer, layout(d, mergedLines));
-        void eolText;
       }),
       { numRuns: 200 },
     );
