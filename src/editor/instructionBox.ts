@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { instructionToSend } from '../core/edit/instruction';
 import { StorageKeys } from '../core/names';
 
 const HISTORY_KEY = StorageKeys.instructionHistory;
@@ -6,9 +7,8 @@ const HISTORY_SIZE = 20;
 
 /**
  * The Edit Selection instruction box: a quick pick that takes a new instruction and offers the recent
- * ones. What the user typed is sent unless they moved to a recent item themselves: when they type or
- * paste quickly and press Enter, the list may not have caught up with the text yet, and the item VS
- * Code still shows active is a recent one nobody chose.
+ * ones; what it sends is decided by instructionToSend (what was typed, unless the user moved to a
+ * recent item themselves).
  */
 export function askInstruction(state: vscode.Memento, initial = ''): Promise<string | undefined> {
   const history = state.get<string[]>(HISTORY_KEY, []);
@@ -39,9 +39,7 @@ export function askInstruction(state: vscode.Memento, initial = ''): Promise<str
       if (!rebuilding && active[0] && pick.items.includes(active[0]) && active[0] !== pick.items[0]) moved = true;
     });
     pick.onDidAccept(() => {
-      const typed = pick.value.trim();
-      const selected = pick.selectedItems[0] ?? pick.activeItems[0];
-      const chosen = typed && !(moved && selected?.recent) ? typed : (selected?.label ?? typed).trim();
+      const chosen = instructionToSend(pick.value, pick.selectedItems[0] ?? pick.activeItems[0], moved);
       if (!chosen) return;
       done = true;
       void state.update(HISTORY_KEY, [chosen, ...history.filter((h) => h !== chosen)].slice(0, HISTORY_SIZE));

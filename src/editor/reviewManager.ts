@@ -48,6 +48,12 @@ export class DocumentReview {
   queue: Promise<void> = Promise.resolve();
   /** The stream's edits form one undo step, opened by the first. */
   streamStepOpen = false;
+  /**
+   * The last save was an automatic one (`files.autoSave`): the pending hunks stay collapsed to their
+   * original lines after it, since showing the proposal again would make the file dirty and autosave it
+   * again, forever. Accepting or rejecting shows the review in full again.
+   */
+  keepCollapsed = false;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -230,6 +236,7 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
         if (!ev) return;
         const before = d.session;
         const step = reduce(before, ev);
+        this.log.debug(`review ${d.info?.id}: ${ev.type} → ${step.state.phase}${step.edit ? ' (edit)' : ''}${step.ended ? ` ended ${step.ended}` : ''}`);
         if (!step.edit) {
           this.commit(d, step);
           return;
@@ -500,6 +507,7 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     d.document = e.document;
     const text = e.document.getText();
     const ours = d.inflight;
+    this.log.debug(`review ${d.info?.id}: change (reason ${e.reason ?? '-'}, ${e.contentChanges.length} change(s), ours ${!!ours && text === ours.state.doc}, phase ${d.phase})`);
     if (ours && text === ours.state.doc) {
       d.inflight = undefined;
       d.session = ours.state;
@@ -531,6 +539,7 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
   private onWillSave(e: vscode.TextDocumentWillSaveEvent): void {
     const d = this.docs.get(e.document.uri.toString());
     if (!d) return;
+    d.keepCollapsed = e.reason !== vscode.TextDocumentSaveReason.Manual;
     const probe = reduce(d.session, { type: 'save' });
     if (!probe.edit && !d.inflight) return;
     // The file on disk gets the original lines of every pending hunk: never both versions. The queue
@@ -571,6 +580,10 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     setTimeout(() => {
       if (!this.editorFor(document)) {
         void this.dispatch(d, { type: 'close' });
+        return;
+      }
+      if (d.keepCollapsed) {
+        this.log.info(`review ${d.info?.id}: saved automatically; the pending changes show their original lines until you accept or reject them (Side-by-Side Diff shows the proposal)`);
         return;
       }
       void this.dispatch(d, { type: 'saved' });

@@ -20,6 +20,9 @@ import {
   type Step,
 } from '../../src/core/edit/session';
 
+/** Fewer random runs per mutant under mutation testing (StrykerJS workers); the full counts in `npm test`. */
+const runs = (n: number): number => (process.env.STRYKER_MUTATOR_WORKER ? Math.ceil(n / 5) : n);
+
 const lineArb = fc.oneof(
   fc.constantFrom('', 'a', 'b', 'c', '\tx', '  y', 'z = 1;', '}', '😀', 'e\u0301'),
   fc.string({ maxLength: 4 }).map((s) => s.replace(/[\r\n]/g, '')),
@@ -324,7 +327,7 @@ describe('review session reducer', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -341,7 +344,7 @@ describe('review session reducer', () => {
         // redo brought back the proposal after the review was rejected... which can only be the original too.
         assert.equal(ed.buffer, original);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -367,7 +370,7 @@ describe('review session reducer', () => {
         const mergedLines = merged === '' ? [] : merged.slice(0, -1).split('\n');
         assert.equal(ed.buffer, layout(d, mergedLines));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -378,7 +381,7 @@ describe('review session reducer', () => {
         openReview(ed, d, streamed);
         for (const a of actions) act(ed, a);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -625,15 +628,38 @@ describe('review session reducer', () => {
     assert.equal(other.state.phase, 'idle');
   });
 
-  it('an undo that lands on a text the review never produced is folded as an edit', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'c'], suffix: [], eol: '\n' };
+  it('an undo outside the region that lands on no known text keeps the review; inside it, the review ends and decides nothing', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'c'], suffix: ['end'], eol: '\n' };
     const ed = new Editor(layout(d, d.original));
     openReview(ed, d, false);
-    // An "undo" that removes a character in an unchanged line (as if undoing typing from before).
-    const at = ed.buffer.indexOf('b');
-    const step = ed.user([{ offset: at, length: 1, text: '' }], 'undo');
-    assert.equal(step.state.phase, 'reviewing');
+    // An "undo" of typing from before the review, above it.
+    const above = ed.user([{ offset: 0, length: 1, text: '' }], 'undo');
+    assert.equal(above.state.phase, 'reviewing');
     check(ed);
+    // An "undo" that removes the proposed line (as undoing the edit that showed it after a save would):
+    // no hunk is accepted with an empty text, no original line goes.
+    const before = ed.buffer;
+    const at = ed.buffer.indexOf('A\n');
+    const inside = ed.user([{ offset: at, length: 2, text: '' }], 'undo');
+    assert.equal(inside.ended, 'undone');
+    assert.equal(inside.decided, undefined);
+    assert.equal(ed.session.phase, 'idle');
+    assert.equal(ed.buffer, before.replace('A\n', ''));
+    check(ed);
+    // Typing the same change is folded: it accepts the hunk with the typed (empty) text.
+    const ed2 = new Editor(layout(d, d.original));
+    openReview(ed2, d, false);
+    const typed = ed2.user([{ offset: ed2.buffer.indexOf('A\n'), length: 1, text: 'Z' }], 'typing');
+    assert.deepEqual(typed.decided, [{ id: 0, state: 'accepted' }]);
+  });
+
+  it('an undo while the model writes that lands on no known text stops the stream and ends the review', () => {
+    const ed = new Editor('a\nb\n');
+    const start: Review = { startLine: 0, eol: '\n', finalEol: true, segments: segmentsFromHunks(['a', 'b'], [], { reachedOldLines: 0 }), collapsed: false };
+    ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: 'a\nb\n', streaming: true });
+    const step = ed.user([{ offset: 0, length: 1, text: '' }], 'undo');
+    assert.equal(step.stopStream, true);
+    assert.equal(step.ended, 'undone');
   });
 
   it('an edit that replaces the whole region ends the review as lost', () => {

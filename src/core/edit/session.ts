@@ -248,6 +248,11 @@ function userEdit(session: Session, changes: readonly DocEdit[], reason: EditRea
   if (session.phase === 'idle') return { state: { ...session, doc }, undoStop: false };
 
   const folded: Session = { ...session, doc, review };
+  if (history && (inside || lost)) {
+    // An undo or redo inside the region that lands on no state the review produced (a save's edit, a
+    // state forgotten): it decides nothing. The review ends; the text stays as the editor made it.
+    return { state: { ...session, phase: 'idle', doc, review: undefined }, undoStop: false, ended: 'undone', ...(session.phase === 'streaming' ? { stopStream: true } : {}) };
+  }
   if (lost || !consistent(folded)) {
     const found = findKnown(session.known, doc);
     if (found) return bringBack(session, doc, found);
