@@ -5,6 +5,7 @@ import { warmUpTokenizer } from './core/prompt/tokens';
 import type { ModelClient } from './core/model/types';
 import { registerActions } from './editor/actions';
 import { registerInlineCompletions } from './editor/inlineCompletions';
+import { registerNextEdit } from './editor/nextEdit';
 import { ApiKeyStore } from './editor/apiKey';
 import { EditController } from './editor/editSelection';
 import { showModelError } from './editor/errors';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(controller);
   context.subscriptions.push(registerActions(services));
   context.subscriptions.push(registerInlineCompletions(services));
+  context.subscriptions.push(registerNextEdit(services));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),

@@ -79,6 +79,7 @@ export async function showStatusMenu(): Promise<void> {
     { label: '$(key) Set API Key', command: Commands.setApiKey },
     { label: '$(trash) Clear API Key', command: Commands.clearApiKey },
     { label: '$(server) Select Chat Model…', command: Commands.selectModel },
+    { label: '$(arrow-right) Toggle Next Edit Suggestions', command: Commands.nextEditToggle },
     { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: [SettingsQueries.all] },
     { label: '$(output) Show Log', command: Commands.showLog },
   ];
