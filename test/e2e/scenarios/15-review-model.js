@@ -98,6 +98,19 @@ function rng(seed) {
   };
 }
 
+/** Go to Line, tried again when the loaded machine drops the Ctrl+G box (a navigation, not the product under test). */
+async function goTo(driver, line, column) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await driver.goToLine(line, column);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await driver.press('Escape');
+    }
+  }
+}
+
 async function reviewShown(driver) {
   return (await driver.codeLenses()).includes('Accept All');
 }
@@ -163,7 +176,7 @@ async function randomStep(ctx, pick) {
       const h = HUNKS[n % HUNKS.length];
       const line = (await lineOf(driver, h.neu)) ?? (await lineOf(driver, h.old));
       if (!line) return `${action}: hunk gone`;
-      await driver.goToLine(line, 1);
+      await goTo(driver, line, 1);
       await driver.press(action.startsWith('accept') ? 'Control+Alt+Y' : 'Control+Alt+N');
       return `${action} at line ${line}`;
     }
@@ -202,7 +215,7 @@ async function randomStep(ctx, pick) {
       const candidates = all.map((l, i) => i).filter((i) => (action === 'type in a hunk' ? hunkLines.has(all[i]) : !hunkLines.has(all[i])));
       if (candidates.length === 0) return `${action}: no line`;
       const i = candidates[n % candidates.length];
-      await driver.goToLine(i + 1, all[i].length + 1);
+      await goTo(driver, i + 1, all[i].length + 1);
       await driver.type(' /*k*/');
       return `${action}: line ${i + 1}`;
     }
@@ -234,7 +247,7 @@ const fixed = [
       const original = driver.readFileOnDisk(FILE);
       await openReview(driver, model);
       await checkInvariant(driver, 'review open');
-      await driver.goToLine(await lineOf(driver, HUNKS[0].old), 1);
+      await goTo(driver, await lineOf(driver, HUNKS[0].old), 1);
       await driver.press('Control+Alt+Y');
       await driver.waitForCodeLens('Accept', { count: 1, timeout: 30000 });
       await driver.waitForDiffLines({ red: OLD[1], green: [HUNKS[1].neu] }, { timeout: 30000 });
