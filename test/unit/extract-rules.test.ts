@@ -78,6 +78,19 @@ describe('extract: indentation helpers', () => {
   });
 });
 
+describe('extract: messages', () => {
+  it('says each refusal in one sentence', () => {
+    assert.deepEqual(EXTRACT_MESSAGES, {
+      empty: 'The model returned an empty reply.',
+      reasoningOnly: 'The model only reasoned and gave no answer.',
+      noCode: 'The model replied without any code to apply.',
+      unchanged: 'The model proposed no changes.',
+      patchFailed: 'The model replied with a diff that does not apply to the selection.',
+      noise: 'The reply does not look like code for the selection.',
+    });
+  });
+});
+
 describe('extract: rules', () => {
   const sel = 'function f() {\n  return 1;\n}\n';
   const rows: { name: string; reply: string; selection?: string; ctx?: Partial<ExtractContext>; text?: string; reason?: string }[] = [
@@ -115,6 +128,25 @@ describe('extract: rules', () => {
     { name: 'noise is refused', reply: 'import numpy as np\nx = np.zeros(3)\n', selection: 'function total(items) {\n  let sum = 0;\n  for (const item of items) sum += item.price;\n  return sum;\n}\n', reason: 'noise' },
     { name: 'a patch that applies is not judged as noise', selection: 'alpha_one = 1\nbeta_two = 2\ngamma_three = 3\ndelta_four = 4\n', reply: '<<<<<<< SEARCH\nalpha_one = 1\nbeta_two = 2\ngamma_three = 3\ndelta_four = 4\n=======\nx = {{{\n>>>>>>> REPLACE', text: 'x = {{{\n' },
     { name: 'a patch that applies to nothing left is empty', selection: 'a()\n', reply: '<<<<<<< SEARCH\na()\n=======\n\n>>>>>>> REPLACE', reason: 'empty' },
+    { name: 'a reply with lone CR line endings', selection: 'a()\nb()\n', reply: 'a()\rc()\r', text: 'a()\nc()\n' },
+    { name: 'a block equal to the selection but for blank lines counts as unchanged and loses', selection: 'alpha()\nbeta()\n', reply: `${F}\nalpha()\n\nbeta()\n${F}\n${F}\nalpha()\ngamma()\n${F}`, text: 'alpha()\ngamma()\n' },
+    { name: 'an indented fence in the selection is a fence', selection: '  ```sh\n  ls\n  ```\n', ctx: { languageId: 'markdown' }, reply: `~~~~\n  ${F}sh\n  ls -la\n  ${F}\n~~~~`, text: '  ```sh\n  ls -la\n  ```\n' },
+    { name: 'a selection line starting with a backtick is no fence', selection: '`x` is y\n', ctx: { languageId: 'markdown' }, reply: `~~~~\n${F}\n\`x\` is z\n${F}\n~~~~`, text: '`x` is z\n' },
+    { name: 'a sentence that is in the selection is code', selection: "'''\nThis function returns the total price.\n'''\n", ctx: { languageId: 'python' }, reply: "This function returns the total price.\n'''\n", text: "This function returns the total price.\n'''\n" },
+    { name: 'prose language: a preface that is in the selection stays', selection: 'Here is the list:\n- a\n', ctx: { languageId: 'markdown' }, reply: 'Here is the list:\n- a\n- b\n', text: 'Here is the list:\n- a\n- b\n' },
+    { name: 'prose language: a preface without a colon stays', selection: 'Old.\n', ctx: { languageId: 'markdown' }, reply: 'Here it is\nNew.\n', text: 'Here it is\nNew.\n' },
+    { name: 'two inline code spans on one line are not unwrapped', selection: 'a + b\n', reply: '`a` + `c`', text: '`a` + `c`\n' },
+    { name: 'after context equal to the selection’s own last line stays', selection: 'x = 1\ny = 2\n', ctx: { after: 'y = 2\nz = 3\n' }, reply: `${F}\nx = 3\ny = 2\n${F}`, text: 'x = 3\ny = 2\n' },
+    { name: 'a two-line reply drops a repeated line before', selection: 'foo()\n', ctx: { before: 'class A {\n' }, reply: `${F}\nclass A {\nbar()\n${F}`, text: 'bar()\n' },
+    { name: 'a reply that is only the context is kept', selection: 'c()\n', ctx: { before: 'a()\nb()\n' }, reply: `${F}\na()\nb()\n${F}`, text: 'a()\nb()\n' },
+    { name: 'a lone closing paren that unbalances the code goes', selection: '  a,\n', ctx: { before: 'f(\n', after: ')\n' }, reply: `${F}\n  a,\n  b,\n)\n${F}`, text: '  a,\n  b,\n' },
+    { name: 'a lone closing bracket that unbalances the code goes', selection: '  1,\n', ctx: { before: 'x = [\n', after: ']\n' }, reply: `${F}\n  1,\n  2,\n]\n${F}`, text: '  1,\n  2,\n' },
+    { name: 'a leading opening paren line that balances stays', selection: '(\n  a\n)\n', ctx: { before: 'g(\n' }, reply: `${F}\n(\n  b\n)\n${F}`, text: '(\n  b\n)\n' },
+    { name: 'a patch result keeps the selection’s leading blank line once', selection: '\nx = 1\n', reply: '<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE', text: '\nx = 2\n' },
+    { name: 'a whitespace-only selection without a final newline', selection: ' \n ', reply: `${F}\nx()\n${F}`, text: 'x()' },
+    { name: 'an insertion after text on the line ends without a newline', selection: '', ctx: { before: 'a();', after: 'b();\n' }, reply: `${F}\nx();\n${F}`, text: 'x();' },
+    { name: 'an insertion at the end of the text', selection: '', ctx: { before: 'a();\n', after: '' }, reply: `${F}\nx();\n${F}`, text: 'x();' },
+    { name: 'a mid-line selection keeps the next lines at the line’s indent', selection: 'a;\n', ctx: { before: '  x = ' }, reply: `${F}\nb;\nc;\n${F}`, text: 'b;\n  c;\n' },
   ];
   for (const row of rows) {
     it(row.name, () => {

@@ -142,7 +142,6 @@ function chooseCode(blocks: FencedBlock[], selectionLines: string[]): string[] |
   if (candidates.length === 0) return undefined;
   // A block that only wraps another fenced block (```` around ```ts): the inner code is meant.
   candidates = candidates.map((b) => unwrap(b, selectionLines));
-  if (candidates.length === 1) return candidates[0].lines;
   const selectionKey = trimmedKey(selectionLines);
   const differing = candidates.filter((b) => trimmedKey(b.lines) !== selectionKey);
   if (differing.length > 0) candidates = differing;
