@@ -54,8 +54,6 @@ export class DocumentReview {
    * again, forever. Accepting or rejecting shows the review in full again.
    */
   keepCollapsed = false;
-  /** The state the save participant's edit leads to, until the document reports it. */
-  saveInflight: Session | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -508,13 +506,6 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     if (!d || e.contentChanges.length === 0) return;
     d.document = e.document;
     const text = e.document.getText();
-    const saving = d.saveInflight;
-    if (saving && text === saving.doc) {
-      d.saveInflight = undefined;
-      d.session = saving;
-      this.changed(d);
-      return;
-    }
     const ours = d.inflight;
     this.log.debug(`review ${d.info?.id}: change (reason ${e.reason ?? '-'}, ${e.contentChanges.length} change(s), ours ${!!ours && text === ours.state.doc}, phase ${d.phase})`);
     if (ours && text === ours.state.doc) {
@@ -549,18 +540,36 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     const d = this.docs.get(e.document.uri.toString());
     if (!d) return;
     d.keepCollapsed = e.reason !== vscode.TextDocumentSaveReason.Manual;
-    // Decided now, from the text about to be saved: VS Code gives a save participant little time (and
-    // stops asking one that is slow), so the edit never waits behind the review's queue. An edit of ours
-    // still on its way fails against the new version and is made again on the collapsed review.
-    const text = e.document.getText();
-    const current: Session = d.session.doc === text ? d.session : { ...d.session, phase: 'idle', review: undefined, doc: text };
-    const step = reduce(current, { type: 'save' });
-    if (!step.edit) return;
-    const doc = e.document;
-    const range = new vscode.Range(doc.positionAt(step.edit.offset), doc.positionAt(step.edit.offset + step.edit.length));
-    d.saveInflight = step.state;
-    // The file on disk gets the original lines of every pending hunk: never both versions.
-    e.waitUntil(Promise.resolve([vscode.TextEdit.replace(range, step.edit.text)]));
+    const probe = reduce(d.session, { type: 'save' });
+    if (!probe.edit && !d.inflight) return;
+    // The file on disk gets the original lines of every pending hunk: never both versions. The queue
+    // waits until the save has applied the edit, so no other edit of ours slips in between.
+    e.waitUntil(
+      new Promise<vscode.TextEdit[]>((resolve) => {
+        const job = async (): Promise<void> => {
+          const step = reduce(d.session, { type: 'save' });
+          if (!step.edit) {
+            resolve([]);
+            return;
+          }
+          const doc = d.document;
+          const range = new vscode.Range(doc.positionAt(step.edit.offset), doc.positionAt(step.edit.offset + step.edit.length));
+          let done: () => void = () => {};
+          const consumed = new Promise<void>((r) => (done = r));
+          d.inflight = { state: step.state, done };
+          resolve([vscode.TextEdit.replace(range, step.edit.text)]);
+          await Promise.race([consumed, new Promise((r) => setTimeout(r, 3000))]);
+          if (d.inflight?.state === step.state) {
+            d.inflight = undefined;
+            this.resync(d);
+            return;
+          }
+          this.afterStep(d, step);
+        };
+        const result = d.queue.then(job, job);
+        d.queue = result.catch((err: unknown) => this.log.error(`review ${d.info?.id}: ${String(err)}`));
+      }),
+    );
   }
 
   private onDidSave(document: vscode.TextDocument): void {
