@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): Services {
       apiKey: await keys.get(),
       headers: s.endpoint.headers,
       timeoutMs: s.endpoint.timeoutSeconds * 1000,
+      // Inline suggestions have their own, shorter limit (redline.completion.timeoutMs) in the engine.
+      deadlineMs: purpose === 'completion' ? undefined : s.endpoint.deadlineSeconds * 1000,
       maxRetries: purpose === 'completion' ? 0 : 2,
     };
     const cacheKey = JSON.stringify(config);

@@ -31,6 +31,8 @@ export interface EndpointSettings {
   baseUrl: string;
   headers: Record<string, string>;
   timeoutSeconds: number;
+  /** Total deadline of one request (retries and waits included). */
+  deadlineSeconds: number;
 }
 
 export interface ChatSettings {
@@ -55,7 +57,7 @@ export interface RedlineSettings {
 }
 
 export const DEFAULT_SETTINGS: RedlineSettings = {
-  endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
+  endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60, deadlineSeconds: 300 },
   chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192, reasoningTokens: 2048 },
   exclude: [...DEFAULT_EXCLUDE],
   pricing: { inputPerMillion: 0, outputPerMillion: 0 },

@@ -41,6 +41,7 @@ export function readSettings(): RedlineSettings {
       baseUrl: String(read(config, Settings.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
       headers: stringRecord(read<unknown>(config, Settings.headers, {})),
       timeoutSeconds: positive(read(config, Settings.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+      deadlineSeconds: positive(read(config, Settings.deadlineSeconds, d.endpoint.deadlineSeconds), d.endpoint.deadlineSeconds),
     },
     chat: {
       model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
