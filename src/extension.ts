@@ -48,8 +48,6 @@ export function activate(context: vscode.ExtensionContext): Services {
     return client;
   };
 
-  const reviews = new ReviewManager(log, context.workspaceState);
-  context.subscriptions.push(reviews);
   // The edit runner is created right after the services object that it needs.
   let edits: EditRunner | undefined;
   const services: Services = {
@@ -65,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): Services {
     },
     status,
   };
+  const reviews = new ReviewManager(services);
+  context.subscriptions.push(reviews);
   const controller = new EditController(services, reviews);
   edits = controller;
   context.subscriptions.push(controller);
