@@ -15,6 +15,7 @@ export const SettingKeys = {
   exclude: 'exclude',
   pricingInput: 'pricing.inputPerMillionTokens',
   pricingOutput: 'pricing.outputPerMillionTokens',
+  pricingCurrency: 'pricing.currency',
 } as const;
 
 /** Settings that decide where code and key are sent: read from user settings only, never a workspace. */
@@ -51,9 +52,11 @@ export interface ChatSettings {
 }
 
 export interface PricingSettings {
-  /** Price per million prompt tokens (0 for local models): only for the status bar estimate. */
+  /** Price per million prompt tokens (0 for local models): for the cost estimates only. */
   inputPerMillion: number;
   outputPerMillion: number;
+  /** Shown after every cost figure, e.g. "USD". */
+  currency: string;
 }
 
 export interface RedlineSettings {
@@ -67,5 +70,5 @@ export const DEFAULT_SETTINGS: RedlineSettings = {
   endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
   chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
   exclude: [...DEFAULT_EXCLUDE],
-  pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+  pricing: { inputPerMillion: 0, outputPerMillion: 0, currency: 'USD' },
 };

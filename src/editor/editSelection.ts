@@ -279,7 +279,7 @@ export class EditController implements EditRunner, vscode.Disposable {
             await this.restoreAndEnd(session);
             const retry = (): void => void this.proposeEdit(options);
             if (extracted.reason === 'unchanged') void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
-            else showProblem(extracted.message, { Retry: retry, 'Open Output': () => log.show(true) });
+            else showProblem(extracted.message, { ...this.showAnswerAction(options, messages!, result.text), Retry: retry, 'Open Output': () => log.show(true) });
             return;
           }
           const proposal = insertion ? insertionProposal(document, options.range, region, extracted.text, eol, finalEol) : extracted.text;
@@ -324,6 +324,16 @@ export class EditController implements EditRunner, vscode.Disposable {
         }
       },
     );
+  }
+
+  /** "Show Answer" for a reply that cannot be applied: what the model said opens in the Explain panel. */
+  private showAnswerAction(options: { editor: vscode.TextEditor; range: vscode.Range; instruction: string }, messages: ChatMessage[], reply: string): Record<string, () => void> {
+    if (reply.trim() === '') return {};
+    const firstPrompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? options.instruction;
+    return {
+      'Show Answer': () =>
+        this.services.showAnswer({ title: options.instruction || 'Answer', question: options.instruction, answer: reply, firstPrompt, editor: options.editor, range: options.range }),
+    };
   }
 
   async reviewReplacement(options: { editor: vscode.TextEditor; range: vscode.Range; replacement: string; feature: string }): Promise<void> {

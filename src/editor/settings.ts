@@ -49,6 +49,7 @@ export function readSettings(): RedlineSettings {
     pricing: {
       inputPerMillion: nonNegative(read(config, SettingKeys.pricingInput, 0)),
       outputPerMillion: nonNegative(read(config, SettingKeys.pricingOutput, 0)),
+      currency: String(read(config, SettingKeys.pricingCurrency, d.pricing.currency) || d.pricing.currency).trim().slice(0, 12) || d.pricing.currency,
     },
   };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { advise, detectKind, renderReport, type AdviceInput } from '../../src/core/connection/advice';
+import { advise, detectKind, errorNextStep, renderReport, type AdviceInput } from '../../src/core/connection/advice';
 import { FIM_PROBE, probeServer, serverRoot, type FetchLike, type ProbeResult } from '../../src/core/connection/probe';
 import { DEFAULT_MODELS, FakeModelServer } from '../fixtures/fakeModelServer';
 
@@ -171,5 +171,15 @@ describe('Test Connection advice', () => {
     assert.equal(serverRoot('http://localhost:11434/v1'), 'http://localhost:11434');
     assert.equal(serverRoot('http://localhost:11434/v1/'), 'http://localhost:11434');
     assert.equal(serverRoot('https://gw.example/openai'), 'https://gw.example/openai');
+  });
+});
+
+describe('next steps for failed requests', () => {
+  it('says how to start the likely server, or how to get the model', () => {
+    assert.equal(errorNextStep('unreachable', 'http://localhost:11434/v1'), 'Is Ollama running? Start it with `ollama serve`, or run Test Connection.');
+    assert.equal(errorNextStep('unreachable', 'http://localhost:1234/v1'), 'Is LM Studio running? Start it, or run Test Connection.');
+    assert.equal(errorNextStep('unreachable', 'https://gw.example/v1'), 'Is the server running at that address? Test Connection shows what to fix.');
+    assert.equal(errorNextStep('notFound', 'http://localhost:11434/v1', 'qwen2.5-coder:7b'), 'If it is not pulled yet, run `ollama pull qwen2.5-coder:7b`; Test Connection lists the models you have.');
+    assert.equal(errorNextStep('notFound', 'https://api.openai.com/v1', 'gpt-x'), "Test Connection lists the server's models and what it supports.");
   });
 });

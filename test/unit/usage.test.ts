@@ -227,3 +227,25 @@ describe('usage ledger', () => {
     assert.deepEqual(bars([0, 0], 10, 10).map((x) => x.height), [0, 0]);
   });
 });
+
+describe('usage view data', () => {
+  it('holds the three periods with chart geometry, and accepts only known messages', async () => {
+    const { buildUsageView, parseUsageMessage, CHART } = await import('../../src/core/usage/view');
+    const now = new Date(2026, 10, 21, 15);
+    let l = recordRequest(emptyLedger(), event({ feature: 'completion' }), PRICED, now);
+    l = recordRequest(l, event(), PRICED, new Date(2026, 10, 19, 9));
+    const v = buildUsageView(l, PRICED, now);
+    assert.deepEqual(v.periods.map((p) => [p.period, p.total.requests]), [['today', 1], ['7d', 2], ['30d', 2]]);
+    assert.equal(v.charts['7d'].requests.length, 7);
+    assert.equal(v.charts.today.requests.length, 24, 'today: per hour');
+    assert.equal(v.charts['30d'].requests.length, 30);
+    assert.equal(v.charts.today.completionHours.length, 24);
+    assert.equal(v.charts.today.completionHours[15].height, CHART.height);
+    assert.deepEqual(v.pricing, { priced: true, currency: 'EUR', inputPerMillion: 2, outputPerMillion: 10 });
+    assert.equal(buildUsageView(l, FREE, now).pricing.priced, false);
+    assert.deepEqual(parseUsageMessage({ type: 'reset' }), { type: 'reset' });
+    assert.equal(parseUsageMessage({ type: 'eval', code: 'x' }), undefined);
+    assert.equal(parseUsageMessage('reset'), undefined);
+    assert.equal(parseUsageMessage(null), undefined);
+  });
+});

@@ -294,3 +294,19 @@ export function renderReport(report: Report, when: Date): string {
   lines.push('');
   return lines.join('\n');
 }
+
+/**
+ * The next step to add to a failed request's message, in the user's terms (the message already names
+ * the endpoint). Only what the URL and the failure tell; Test Connection finds out the rest.
+ */
+export function errorNextStep(kind: 'unreachable' | 'notFound', baseURL: string, model?: string): string {
+  const { port } = hostOf(baseURL);
+  const guess = PORT_GUESS[port];
+  if (kind === 'unreachable') {
+    if (guess === 'ollama') return 'Is Ollama running? Start it with `ollama serve`, or run Test Connection.';
+    if (guess) return `Is ${KIND_LABELS[guess]} running? Start it, or run Test Connection.`;
+    return 'Is the server running at that address? Test Connection shows what to fix.';
+  }
+  if (guess === 'ollama' && model) return `If it is not pulled yet, run \`ollama pull ${model.replace(/`/g, '')}\`; Test Connection lists the models you have.`;
+  return "Test Connection lists the server's models and what it supports.";
+}

@@ -80,6 +80,8 @@ export interface PeriodSummary {
   features: Row[];
   models: Row[];
   days: DayPoint[];
+  /** Requests of every feature per hour of the day (0–23), summed over the period. */
+  hours: number[];
   completion: CompletionRate;
 }
 
@@ -157,10 +159,12 @@ export function summarise(ledger: Ledger, now: Date, period: Period): PeriodSumm
   const features = new Map<FeatureGroup, Acc>();
   const models = new Map<string, Acc>();
   const hours = new Array<number>(24).fill(0);
+  const allHours = new Array<number>(24).fill(0);
   let completionRequests = 0;
   let completionHits = 0;
   for (const b of buckets) {
     add(total, b);
+    b.hours.forEach((n, h) => (allHours[h] += n));
     const group = featureGroup(b.feature);
     if (!features.has(group)) features.set(group, acc(group, FEATURE_LABELS[group]));
     add(features.get(group)!, b);
@@ -214,6 +218,7 @@ export function summarise(ledger: Ledger, now: Date, period: Period): PeriodSumm
     features: FEATURE_GROUPS.filter((g) => features.has(g)).map((g) => finish(features.get(g)!)),
     models: [...models.values()].map(finish).sort(byRequests),
     days,
+    hours: allHours,
     completion,
   };
 }
