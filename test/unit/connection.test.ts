@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { advise, detectKind, errorNextStep, renderReport, type AdviceInput } from '../../src/core/connection/advice';
-import { FIM_PROBE, probeServer, serverRoot, type FetchLike, type ProbeResult } from '../../src/core/connection/probe';
+import { FIM_PROBE, networkCode, probeServer, serverRoot, type FetchLike, type ProbeResult } from '../../src/core/connection/probe';
 import { DEFAULT_MODELS, FakeModelServer } from '../fixtures/fakeModelServer';
 
 const realFetch: FetchLike = (url, init) => fetch(url, init);
@@ -165,6 +165,16 @@ describe('Test Connection advice', () => {
     assert.ok(text.includes('Tested 2026-11-21 09:05:00 UTC.'));
     assert.ok(text.includes('- ✔ Chat works'));
     assert.ok(text.includes('## Next steps\n\n- Set `redline.completion.mode` to `chat`.'));
+  });
+
+  it('finds the network code however the fetch nests it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    assert.equal(networkCode(new TypeError('fetch failed', { cause: refused })), 'ECONNREFUSED');
+    assert.equal(networkCode(new TypeError('fetch failed', { cause: new AggregateError([new Error('x'), refused]) })), 'ECONNREFUSED');
+    assert.equal(networkCode(new Error('getaddrinfo ENOTFOUND example.invalid')), 'ENOTFOUND');
+    assert.equal(networkCode(Object.assign(new Error('aborted'), { name: 'AbortError' })), 'timeout');
+    assert.equal(networkCode(new Error('something else')), 'network');
+    assert.equal(advise(result({ models: { status: 0, ms: 1, network: 'network' } }), INPUT).findings[0].text, 'No server answers at `http://127.0.0.1:9999/v1`.');
   });
 
   it('finds the server root for native routes', () => {

@@ -131,7 +131,8 @@ export function advise(result: ProbeResult, input: AdviceInput): Report {
     } else if (models.network === 'timeout') {
       findings.push({ level: 'error', text: `Nothing answered at ${where} within ${Math.round(input.timeoutMs / 1000)} seconds.` });
     } else {
-      findings.push({ level: 'error', text: `No server answers at ${where} (${models.network ?? 'network error'}).` });
+      const why = models.network && models.network !== 'network' ? ` (${models.network})` : '';
+      findings.push({ level: 'error', text: `No server answers at ${where}${why}.` });
     }
     findings.push({ level: 'info', text: startHint(kind, input.chatModel) });
     settingsStep();

@@ -71,12 +71,25 @@ function errorMessage(json: unknown, text: string): string | undefined {
   return one.length > 200 ? `${one.slice(0, 197)}...` : one;
 }
 
-function networkCode(err: unknown): string {
-  let current: unknown = err;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+const NETWORK_CODE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNABORTED|EPIPE|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\b/;
+
+/**
+ * The system error code of a failed fetch: on `code`, or on a `cause` / an AggregateError's `errors`
+ * (fetch implementations nest them differently), or in a message. 'network' when there is none.
+ */
+export function networkCode(err: unknown): string {
+  const queue: unknown[] = [err];
+  for (let seen = 0; queue.length > 0 && seen < 12; seen++) {
+    const current = queue.shift();
+    if (!current || typeof current !== 'object') continue;
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
+    if (typeof code === 'string' && code !== 'ERR_INVALID_STATE') return code;
+    const message = (current as { message?: unknown }).message;
+    const named = typeof message === 'string' ? NETWORK_CODE.exec(message) : null;
+    if (named) return named[1];
+    queue.push((current as { cause?: unknown }).cause);
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) queue.push(...errors);
   }
   return err instanceof Error && err.name === 'AbortError' ? 'timeout' : 'network';
 }
