@@ -91,7 +91,8 @@ export class ConnectionTester implements vscode.Disposable {
   private offer(report: Report): void {
     const problems = report.findings.some((f) => f.level === 'error');
     const buttons = report.suggestions.slice(0, 3);
-    const show = problems ? vscode.window.showErrorMessage : report.suggestions.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const warnings = report.findings.some((f) => f.level === 'warn');
+    const show = problems ? vscode.window.showErrorMessage : warnings ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(`Redline: ${report.summary}`, ...buttons.map((b) => b.label)).then((picked) => {
       const chosen = buttons.find((b) => b.label === picked);
       if (chosen) void this.apply(chosen);
