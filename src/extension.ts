@@ -18,6 +18,7 @@ import { ConnectionTester } from './editor/testConnection';
 import { UsageStore } from './editor/usage';
 import { UsagePanel } from './editor/usagePanel';
 import { chooseEndpoint, openSample, openWalkthrough, openWalkthroughOnFirstStart, suggestionState } from './editor/walkthrough';
+import { Commands, SECTION } from './core/names';
 
 /** Builds the services and registers the features; nothing else. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -84,17 +85,17 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(registerInlineCompletions(services));
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('redline.showLog', () => log.show()),
-    vscode.commands.registerCommand('redline.setApiKey', () => keys.promptAndStore()),
-    vscode.commands.registerCommand('redline.clearApiKey', () => keys.clear()),
-    vscode.commands.registerCommand('redline.openSettings', () => openSettings()),
-    vscode.commands.registerCommand('redline.statusMenu', () => showStatusMenu(suggestionState(context))),
-    vscode.commands.registerCommand('redline.openWalkthrough', () => openWalkthrough()),
-    vscode.commands.registerCommand('redline.chooseEndpoint', () => chooseEndpoint()),
-    vscode.commands.registerCommand('redline.openSample', () => openSample()),
-    vscode.commands.registerCommand('redline.selectModel', () => selectModel(services)),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.setApiKey, () => keys.promptAndStore()),
+    vscode.commands.registerCommand(Commands.clearApiKey, () => keys.clear()),
+    vscode.commands.registerCommand(Commands.openSettings, () => openSettings()),
+    vscode.commands.registerCommand(Commands.statusMenu, () => showStatusMenu(suggestionState(context))),
+    vscode.commands.registerCommand(Commands.openWalkthrough, () => openWalkthrough()),
+    vscode.commands.registerCommand(Commands.chooseEndpoint, () => chooseEndpoint()),
+    vscode.commands.registerCommand(Commands.openSample, () => openSample()),
+    vscode.commands.registerCommand(Commands.selectModel, () => selectModel(services)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('redline')) status.refresh();
+      if (e.affectsConfiguration(SECTION)) status.refresh();
     }),
   );
 

@@ -1,25 +1,13 @@
 /**
- * One place for Redline's setting names and their plain-data shape. The editor layer reads them fresh
+ * Redline's settings as plain data (their names are in ./names.ts). The editor layer reads them fresh
  * from VS Code each time (src/editor/settings.ts) and hands core code this plain object.
  * Every key here is declared in package.json `contributes.configuration` with a scope and a description.
  */
 
-export const SECTION = 'redline';
-
-export const SettingKeys = {
-  baseUrl: 'endpoint.baseUrl',
-  headers: 'endpoint.headers',
-  timeoutSeconds: 'endpoint.timeoutSeconds',
-  chatModel: 'chat.model',
-  contextWindowTokens: 'chat.contextWindowTokens',
-  exclude: 'exclude',
-  pricingInput: 'pricing.inputPerMillionTokens',
-  pricingOutput: 'pricing.outputPerMillionTokens',
-  pricingCurrency: 'pricing.currency',
-} as const;
+import { Settings } from './names';
 
 /** Settings that decide where code and key are sent: read from user settings only, never a workspace. */
-export const APPLICATION_SCOPED: readonly string[] = [SettingKeys.baseUrl, SettingKeys.headers];
+export const APPLICATION_SCOPED: readonly string[] = [Settings.baseUrl, Settings.headers];
 
 export const DEFAULT_BASE_URL = 'http://localhost:11434/v1';
 

@@ -11,8 +11,10 @@ import { showProblem } from './errors';
 import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
 import type { EditRunner, Services } from './services';
 import { openSettings } from './settings';
+import { Commands, Settings, settingId, StorageKeys } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-const HISTORY_KEY = 'redline.instructionHistory';
+const HISTORY_KEY = StorageKeys.instructionHistory;
 const HISTORY_SIZE = 20;
 /** How often the streamed proposal is folded into the document (ms). */
 const STREAM_FRAME_MS = 40;
@@ -84,13 +86,13 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
  * Edit Selection, and the EditRunner every code-changing feature goes through: one streamed request,
  * shown as it arrives, then the proper diff for review.
  */
-export class EditController implements EditRunner, vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class EditController extends Disposable implements EditRunner {
 
   constructor(
     private readonly services: Services,
     private readonly reviews: ReviewManager,
   ) {
+    super();
     reviews.manuallyStopped = (session) => {
       session.abort?.abort(new Error('edited'));
     };
@@ -102,17 +104,17 @@ export class EditController implements EditRunner, vscode.Disposable {
       }
       return fn(session, reviews.editorFor(session.document));
     };
-    this.disposables.push(
-      vscode.commands.registerCommand('redline.editSelection', () => this.editSelectionCommand()),
-      vscode.commands.registerCommand('redline.acceptAll', withSession((s) => reviews.acceptOrReject(s, 'accepted'))),
-      vscode.commands.registerCommand('redline.rejectAll', withSession((s) => reviews.acceptOrReject(s, 'rejected'))),
-      vscode.commands.registerCommand('redline.acceptHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
-      vscode.commands.registerCommand('redline.rejectHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
-      vscode.commands.registerCommand('redline.nextHunk', withSession((s, e) => e && reviews.reveal(s, e, 1))),
-      vscode.commands.registerCommand('redline.previousHunk', withSession((s, e) => e && reviews.reveal(s, e, -1))),
-      vscode.commands.registerCommand('redline.showDiff', withSession((s) => this.showDiff(s))),
-      vscode.commands.registerCommand('redline.retry', withSession((s) => this.retry(s))),
-      vscode.commands.registerCommand('redline.cancel', withSession((s) => s.abort?.abort())),
+    this._registerAll(
+      vscode.commands.registerCommand(Commands.editSelection, () => this.editSelectionCommand()),
+      vscode.commands.registerCommand(Commands.acceptAll, withSession((s) => reviews.acceptOrReject(s, 'accepted'))),
+      vscode.commands.registerCommand(Commands.rejectAll, withSession((s) => reviews.acceptOrReject(s, 'rejected'))),
+      vscode.commands.registerCommand(Commands.acceptHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
+      vscode.commands.registerCommand(Commands.rejectHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
+      vscode.commands.registerCommand(Commands.nextHunk, withSession((s, e) => e && reviews.reveal(s, e, 1))),
+      vscode.commands.registerCommand(Commands.previousHunk, withSession((s, e) => e && reviews.reveal(s, e, -1))),
+      vscode.commands.registerCommand(Commands.showDiff, withSession((s) => this.showDiff(s))),
+      vscode.commands.registerCommand(Commands.retry, withSession((s) => this.retry(s))),
+      vscode.commands.registerCommand(Commands.cancel, withSession((s) => s.abort?.abort())),
     );
   }
 
@@ -175,7 +177,7 @@ export class EditController implements EditRunner, vscode.Disposable {
   private refuseExcluded(document: vscode.TextDocument): boolean {
     if (!this.services.isExcluded(document.uri)) return false;
     showProblem(`${vscode.workspace.asRelativePath(document.uri)} matches redline.exclude, so it is never sent to the model.`, {
-      'Open Settings': () => openSettings('redline.exclude'),
+      'Open Settings': () => openSettings(settingId(Settings.exclude)),
     });
     return true;
   }
@@ -216,7 +218,7 @@ export class EditController implements EditRunner, vscode.Disposable {
         contextWindowTokens: settings.chat.contextWindowTokens,
       });
       if (!prompt.ok) {
-        showProblem(prompt.message, { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') }, 'error');
+        showProblem(prompt.message, { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) }, 'error');
         return;
       }
       messages = prompt.messages;
@@ -262,7 +264,7 @@ export class EditController implements EditRunner, vscode.Disposable {
         };
         try {
           const client = await this.services.modelClient('chat');
-          const stream = client.streamChat({ feature, model: settings.chat.model, messages: messages!, temperature: 0.1, maxTokens, signal: link.signal });
+          const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal });
           for await (const delta of stream) {
             streaming.push(delta);
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
@@ -279,7 +281,7 @@ export class EditController implements EditRunner, vscode.Disposable {
             await this.restoreAndEnd(session);
             const retry = (): void => void this.proposeEdit(options);
             if (extracted.reason === 'unchanged') void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
-            else showProblem(extracted.message, { ...this.showAnswerAction(options, messages!, result.text), Retry: retry, 'Open Output': () => log.show(true) });
+            else showProblem(extracted.message, { ...this.showAnswerAction(options, messages, result.text), Retry: retry, 'Open Output': () => log.show(true) });
             return;
           }
           const proposal = insertion ? insertionProposal(document, options.range, region, extracted.text, eol, finalEol) : extracted.text;
@@ -412,10 +414,6 @@ export class EditController implements EditRunner, vscode.Disposable {
     const endLine = Math.max(startLine, startLine + lineCount - 1);
     const range = new vscode.Range(startLine, 0, endLine, editor.document.lineAt(Math.min(endLine, editor.document.lineCount - 1)).text.length);
     await this.proposeEdit({ editor, range, instruction, feature: session.feature });
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelError, NextStep } from '../core/model/types';
 import { errorNextStep } from '../core/connection/advice';
 import { openSettings } from './settings';
+import { Commands, SettingsQueries } from '../core/names';
 
 const TEST_CONNECTION = 'Test Connection';
 
@@ -21,22 +22,22 @@ export function showModelError(log: vscode.LogOutputChannel, error: ModelError, 
   const steps = error.nextSteps.filter((s) => s !== 'retry' || retry);
   // No server, or no such model/route: say the next step in the user's terms and offer Test Connection.
   const connection = error.kind === 'unreachable' || error.kind === 'notFound';
-  const hint = connection && context ? ` ${errorNextStep(error.kind as 'unreachable' | 'notFound', context.baseURL, context.model)}` : '';
+  const hint = connection && context ? ` ${errorNextStep(error.kind, context.baseURL, context.model)}` : '';
   const message = `Redline: ${error.userMessage}${hint}`;
   const buttons = [...(connection ? [TEST_CONNECTION] : []), ...steps.map((s) => LABELS[s])];
   const show = error.kind === 'rateLimited' || error.kind === 'timeout' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   void show(message, ...buttons).then((picked) => {
     if (picked === TEST_CONNECTION) {
-      void vscode.commands.executeCommand('redline.testConnection');
+      void vscode.commands.executeCommand(Commands.testConnection);
       return;
     }
     const step = steps.find((s) => LABELS[s] === picked);
     switch (step) {
       case 'setApiKey':
-        void vscode.commands.executeCommand('redline.setApiKey');
+        void vscode.commands.executeCommand(Commands.setApiKey);
         break;
       case 'openSettings':
-        openSettings('redline.endpoint');
+        openSettings(SettingsQueries.endpoint);
         break;
       case 'retry':
         retry?.();

@@ -17,8 +17,10 @@ import { isOpenableLink, renderMarkdown, type CodeBlock } from '../core/markdown
 import { showProblem } from './errors';
 import type { AnswerToShow, Services } from './services';
 import { openSettings } from './settings';
+import { Settings, settingId, Views } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-export const EXPLAIN_VIEW_TYPE = 'redline.explain';
+export const EXPLAIN_VIEW_TYPE = Views.explain;
 
 /** How often a streaming answer is re-rendered and sent to the webview. */
 const RENDER_INTERVAL_MS = 80;
@@ -43,7 +45,7 @@ interface Running {
  * the thread (Markdown, code blocks, the explained code's location); the webview only shows HTML that
  * was rendered and sanitised here, and keeps a copy of the thread with setState for reloads.
  */
-export class ExplainPanel implements vscode.Disposable {
+export class ExplainPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
@@ -52,10 +54,10 @@ export class ExplainPanel implements vscode.Disposable {
   private renderTimer: NodeJS.Timeout | undefined;
   /** Code blocks by id, for Copy and Apply. */
   private blocks = new Map<string, CodeBlock>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
-    this.disposables.push(
+    super();
+    this._register(
       vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
       }),
@@ -71,7 +73,7 @@ export class ExplainPanel implements vscode.Disposable {
     if (promptTokens > settings.chat.contextWindowTokens * THREAD_SHARE) {
       showProblem(
         `the selection is too large to explain (${promptTokens} tokens for a ${settings.chat.contextWindowTokens}-token context window). Select less, or raise redline.chat.contextWindowTokens if your model allows it.`,
-        { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') },
+        { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) },
       );
       return;
     }
@@ -435,10 +437,11 @@ export class ExplainPanel implements vscode.Disposable {
 </html>`;
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.stop();
     this.clearRenderTimer();
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

@@ -3,13 +3,14 @@ import { today } from '../core/usage/aggregate';
 import { formatCost, formatTokens, pricingSet, type Pricing } from '../core/usage/ledger';
 import type { StatusReporter } from './services';
 import type { UsageStore } from './usage';
+import { Commands, SettingsQueries, StatusItems } from '../core/names';
 
 /**
  * The status bar item: model, busy/idle/error, and today's estimated cost (with its currency) when
  * prices are set, else today's tokens. Clicking it opens the menu of every feature.
  */
 export class Status implements StatusReporter, vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('redline.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(StatusItems.main, vscode.StatusBarAlignment.Right, 100);
   private running = new Map<number, string>();
   private nextId = 0;
   private lastError: string | undefined;
@@ -21,7 +22,7 @@ export class Status implements StatusReporter, vscode.Disposable {
     private readonly pricing: () => Pricing,
   ) {
     this.item.name = 'Redline';
-    this.item.command = 'redline.statusMenu';
+    this.item.command = Commands.statusMenu;
     this.subscription = usage.onDidChange(() => this.render());
     this.render();
     this.item.show();
@@ -81,27 +82,27 @@ export async function showStatusMenu(state: { suggestionsOn: boolean; snoozed: b
   const sep = (label: string): MenuItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
   const items: MenuItem[] = [
     sep('Code'),
-    { label: '$(edit) Edit Selection…', description: 'Ctrl+Alt+E', command: 'redline.editSelection' },
-    { label: '$(comment-discussion) Explain', description: 'Ctrl+Alt+X', command: 'redline.explain' },
-    { label: '$(run-all) Run Action…', description: 'Document, Fix, Simplify, Write Tests, your own', command: 'redline.runAction' },
+    { label: '$(edit) Edit Selection…', description: 'Ctrl+Alt+E', command: Commands.editSelection },
+    { label: '$(comment-discussion) Explain', description: 'Ctrl+Alt+X', command: Commands.explain },
+    { label: '$(run-all) Run Action…', description: 'Document, Fix, Simplify, Write Tests, your own', command: Commands.runAction },
     sep('Inline suggestions'),
     ...(state.snoozed
-      ? [{ label: '$(bell) Resume Inline Suggestions', description: 'snoozed', command: 'redline.completion.toggle' }]
+      ? [{ label: '$(bell) Resume Inline Suggestions', description: 'snoozed', command: Commands.completionToggle }]
       : state.suggestionsOn
         ? [
-            { label: '$(circle-slash) Turn Inline Suggestions Off', command: 'redline.completion.toggle' },
-            { label: '$(bell-slash) Snooze Inline Suggestions for 30 Minutes', command: 'redline.completion.snooze' },
+            { label: '$(circle-slash) Turn Inline Suggestions Off', command: Commands.completionToggle },
+            { label: '$(bell-slash) Snooze Inline Suggestions for 30 Minutes', command: Commands.completionSnooze },
           ]
-        : [{ label: '$(lightbulb) Turn Inline Suggestions On', command: 'redline.completion.toggle' }]),
+        : [{ label: '$(lightbulb) Turn Inline Suggestions On', command: Commands.completionToggle }]),
     sep('Model and server'),
-    { label: '$(plug) Test Connection', description: 'models, chat, fill-in-the-middle', command: 'redline.testConnection' },
-    { label: '$(server) Select Chat Model…', command: 'redline.selectModel' },
-    { label: '$(key) Set API Key', command: 'redline.setApiKey' },
-    { label: '$(graph) Usage', description: 'requests, tokens, latency and cost', command: 'redline.showUsage' },
+    { label: '$(plug) Test Connection', description: 'models, chat, fill-in-the-middle', command: Commands.testConnection },
+    { label: '$(server) Select Chat Model…', command: Commands.selectModel },
+    { label: '$(key) Set API Key', command: Commands.setApiKey },
+    { label: '$(graph) Usage', description: 'requests, tokens, latency and cost', command: Commands.showUsage },
     sep('Help'),
-    { label: '$(book) Get Started', description: 'walkthrough', command: 'redline.openWalkthrough' },
-    { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: ['@ext:redline.redline'] },
-    { label: '$(output) Show Log', command: 'redline.showLog' },
+    { label: '$(book) Get Started', description: 'walkthrough', command: Commands.openWalkthrough },
+    { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: [SettingsQueries.all] },
+    { label: '$(output) Show Log', command: Commands.showLog },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Redline', placeHolder: 'What would you like to do?' });
   if (picked?.command) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));

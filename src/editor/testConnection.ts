@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
+import { Commands, Schemes, SECTION, SettingsQueries, Settings, settingId } from '../core/names';
 import { advise, renderReport, type Report, type Suggestion } from '../core/connection/advice';
-import { probeServer, type FetchLike } from '../core/connection/probe';
+import { probeServer } from '../core/connection/probe';
 import { readCompletionSettings } from '../core/completion/settings';
-import { SECTION } from '../core/config';
 import type { ApiKeyStore } from './apiKey';
 import type { Services } from './services';
 import { openSettings } from './settings';
 
-export const REPORT_SCHEME = 'redline-report';
+export const REPORT_SCHEME = Schemes.connectionReport;
 const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Test Connection.md' });
 /** Per probe: a server that takes longer than this to answer one token is reported as not answering. */
 const PROBE_TIMEOUT_MS = 15_000;
@@ -28,7 +28,7 @@ export class ConnectionTester implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, { onDidChange: this.changed.event, provideTextDocumentContent: () => this.report }),
-      vscode.commands.registerCommand('redline.testConnection', () => this.run()),
+      vscode.commands.registerCommand(Commands.testConnection, () => this.run()),
     );
   }
 
@@ -54,7 +54,7 @@ export class ConnectionTester implements vscode.Disposable {
               timeoutMs: Math.min(PROBE_TIMEOUT_MS, settings.endpoint.timeoutSeconds * 1000),
               signal: abort.signal,
             },
-            globalThis.fetch as unknown as FetchLike,
+            globalThis.fetch,
           );
           if (token.isCancellationRequested) return undefined;
           return advise(result, {
@@ -85,7 +85,7 @@ export class ConnectionTester implements vscode.Disposable {
   /** Whether this build's redline.completion.mode has an `infill` choice (llama.cpp's /infill). */
   private infillModeAvailable(): boolean {
     const pkg = this.services.context.extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { enum?: unknown[] }> }[] } };
-    return (pkg.contributes?.configuration ?? []).some((c) => c.properties?.['redline.completion.mode']?.enum?.includes('infill'));
+    return (pkg.contributes?.configuration ?? []).some((c) => c.properties?.[settingId(Settings.completionMode)]?.enum?.includes('infill'));
   }
 
   private offer(report: Report): void {
@@ -110,8 +110,8 @@ export class ConnectionTester implements vscode.Disposable {
         vscode.window.setStatusBarMessage(`Redline: copied "${s.text}"; paste it in a terminal`, 5000);
         return;
       case 'command':
-        if (s.command === 'openSettings') openSettings('redline.endpoint');
-        else await vscode.commands.executeCommand(s.command === 'setApiKey' ? 'redline.setApiKey' : 'redline.selectModel');
+        if (s.command === 'openSettings') openSettings(SettingsQueries.endpoint);
+        else await vscode.commands.executeCommand(s.command === 'setApiKey' ? Commands.setApiKey : Commands.selectModel);
         return;
     }
   }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { StorageKeys } from '../core/names';
 import type { RequestEvent } from '../core/model/types';
 import { emptyLedger, parseLedger, recordCacheHit, recordRequest, type Ledger, type Pricing } from '../core/usage/ledger';
 
 /** Where the ledger lives in global state (bounded by the ledger itself: see core/usage/ledger.ts). */
-export const USAGE_STATE_KEY = 'redline.usageLedger';
+export const USAGE_STATE_KEY = StorageKeys.usageLedger;
 /** The shape before the ledger: one day of per-feature totals. Cleared on start. */
-const OLD_USAGE_KEY = 'redline.usage';
+const OLD_USAGE_KEY = StorageKeys.usage;
 
 /** The usage ledger in the extension's global state; every change fires onDidChange. */
 export class UsageStore implements vscode.Disposable {

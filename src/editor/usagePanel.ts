@@ -1,11 +1,12 @@
 import * as crypto from 'crypto';
+import { Commands, SECTION, Views } from '../core/names';
 import * as vscode from 'vscode';
 import { buildUsageView, parseUsageMessage, type UsageToWebview } from '../core/usage/view';
 import type { Pricing } from '../core/usage/ledger';
 import type { UsageStore } from './usage';
 import { openSettings } from './settings';
 
-export const USAGE_VIEW_TYPE = 'redline.usage';
+export const USAGE_VIEW_TYPE = Views.usage;
 
 /**
  * The Usage view: one webview beside the editor with requests, errors, tokens, latency and estimated
@@ -24,7 +25,7 @@ export class UsagePanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
-      vscode.commands.registerCommand('redline.showUsage', () => this.show()),
+      vscode.commands.registerCommand(Commands.showUsage, () => this.show()),
       usage.onDidChange(() => this.push()),
       vscode.window.registerWebviewPanelSerializer(USAGE_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => {
@@ -33,7 +34,7 @@ export class UsagePanel implements vscode.Disposable {
         },
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('redline.pricing')) this.push();
+        if (e.affectsConfiguration(`${SECTION}.pricing`)) this.push();
       }),
     );
   }
@@ -87,7 +88,7 @@ export class UsagePanel implements vscode.Disposable {
         this.push();
         return;
       case 'openSettings':
-        openSettings('redline.pricing');
+        openSettings(`${SECTION}.pricing`);
         return;
       case 'reset': {
         const picked = await vscode.window.showWarningMessage(

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL, SECTION, SettingKeys } from '../core/config';
-import { CompletionSettingKeys } from '../core/completion/settings';
+import { DEFAULT_BASE_URL } from '../core/config';
+import { Commands, SECTION, Settings, StorageKeys, Walkthroughs } from '../core/names';
 
-export const WALKTHROUGH_ID = 'redline.redline#redline.gettingStarted';
-const SHOWN_KEY = 'redline.walkthroughShown';
-const SNOOZE_KEY = 'redline.completion.snoozedUntil';
+export const WALKTHROUGH_ID = Walkthroughs.gettingStarted;
+const SHOWN_KEY = StorageKeys.walkthroughShown;
+const SNOOZE_KEY = StorageKeys.completionSnoozedUntil;
 
 /** The Get Started walkthrough (package.json `contributes.walkthroughs`). */
 export function openWalkthrough(): Thenable<unknown> {
@@ -30,7 +30,7 @@ export async function openWalkthroughOnFirstStart(context: vscode.ExtensionConte
 export function suggestionState(context: vscode.ExtensionContext): { suggestionsOn: boolean; snoozed: boolean } {
   const until = context.globalState.get<number>(SNOOZE_KEY);
   return {
-    suggestionsOn: vscode.workspace.getConfiguration(SECTION).get<boolean>(CompletionSettingKeys.enabled) !== false,
+    suggestionsOn: vscode.workspace.getConfiguration(SECTION).get<boolean>(Settings.completionEnabled) !== false,
     snoozed: until !== undefined && until > Date.now(),
   };
 }
@@ -63,14 +63,14 @@ export async function chooseEndpoint(): Promise<void> {
     });
     if (!baseUrl) return;
   }
-  await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.baseUrl, baseUrl.trim(), vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration(SECTION).update(Settings.baseUrl, baseUrl.trim(), vscode.ConfigurationTarget.Global);
   const next = await vscode.window.showInformationMessage(
     `Redline: the endpoint is now ${baseUrl.trim()}.`,
     ...(picked.needsKey || !picked.baseUrl ? ['Set API Key'] : []),
     'Test Connection',
   );
-  if (next === 'Set API Key') await vscode.commands.executeCommand('redline.setApiKey');
-  else if (next === 'Test Connection') await vscode.commands.executeCommand('redline.testConnection');
+  if (next === 'Set API Key') await vscode.commands.executeCommand(Commands.setApiKey);
+  else if (next === 'Test Connection') await vscode.commands.executeCommand(Commands.testConnection);
 }
 
 const SAMPLE = `// A sample to try Redline on. Select a function and run Redline: Edit Selection… (Ctrl+Alt+E),

@@ -159,7 +159,7 @@ describe('usage ledger', () => {
         fc.array(
           fc.record({
             feature: fc.constantFrom('edit', 'action.fix', 'explain', 'completion', 'x'),
-            outcome: fc.constantFrom('ok', 'cancelled', 'server', 'unreachable', 'timeout') as fc.Arbitrary<RequestEvent['outcome']>,
+            outcome: fc.constantFrom('ok', 'cancelled', 'server', 'unreachable', 'timeout'),
             prompt: fc.nat(5000),
             completion: fc.nat(500),
             estimated: fc.boolean(),

@@ -3,6 +3,7 @@
  * told, and the next steps in the user's terms (start Ollama, `ollama pull`, the completion mode to
  * choose, the key to set). Pure: the editor layer shows the report and turns suggestions into buttons.
  */
+import { Settings, type SettingKey } from '../names';
 import type { HttpOutcome, ProbeResult } from './probe';
 
 export type ServerKind = 'ollama' | 'llama.cpp' | 'vllm' | 'lmstudio' | 'openai' | 'unknown';
@@ -23,7 +24,7 @@ export interface Finding {
 }
 
 export type Suggestion =
-  | { type: 'setting'; key: string; value: string; label: string }
+  | { type: 'setting'; key: SettingKey; value: string; label: string }
   | { type: 'command'; command: 'setApiKey' | 'selectModel' | 'openSettings'; label: string }
   | { type: 'copy'; text: string; label: string };
 
@@ -254,7 +255,7 @@ export function advise(result: ProbeResult, input: AdviceInput): Report {
               ? "llama.cpp's `/infill` applies the model's fill-in-the-middle format"
               : 'the server does not apply a fill-in-the-middle format itself, so Redline writes it (pick the model family in `redline.completion.fimTemplate`)';
       findings.push({ level: recommended === 'chat' ? 'warn' : 'info', text: `Set \`redline.completion.mode\` to ${code(recommended)}: ${why}.` });
-      suggestions.push({ type: 'setting', key: 'completion.mode', value: recommended, label: `Use "${recommended}" for suggestions` });
+      suggestions.push({ type: 'setting', key: Settings.completionMode, value: recommended, label: `Use "${recommended}" for suggestions` });
     } else {
       findings.push({ level: 'ok', text: `\`redline.completion.mode\` is ${code(recommended)}, which suits this server.` });
     }

@@ -89,7 +89,7 @@ export function networkCode(err: unknown): string {
     if (named) return named[1];
     queue.push((current as { cause?: unknown }).cause);
     const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) queue.push(...errors);
+    if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
   }
   return err instanceof Error && err.name === 'AbortError' ? 'timeout' : 'network';
 }

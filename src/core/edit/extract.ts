@@ -236,7 +236,7 @@ export function isProseLine(line: string, selectionTrimmed?: ReadonlySet<string>
   if (bullet) body = bullet[2];
   if (KEYWORD_START.test(body)) return false;
   const plain = body.replace(/`[^`]*`/g, 'x');
-  if (/[{};=<>|&\[\]]|=>|\(\)|::|->|\$\(/.test(plain)) return false;
+  if (/[{};=<>|&[\]]|=>|\(\)|::|->|\$\(/.test(plain)) return false;
   const words = plain.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
   if (words.length < 3) return false;
   const letters = (plain.match(/[A-Za-z\s,.'’:;!?()"-]/g) ?? []).length;

@@ -64,6 +64,9 @@ const MAX_HELD = 8;
 type FilterState = 'start' | 'reasoning' | 'fence' | 'raw' | 'done';
 
 /** Step 1: raw reply lines in, code lines out (see the file comment). */
+/** What ReplyLineFilter.line returns when the code so far was not code after all (never a code line's text). */
+export const RESTART: unique symbol = Symbol('restart');
+
 export class ReplyLineFilter {
   private state: FilterState = 'start';
   private fence: FenceOpen | undefined;
@@ -84,9 +87,9 @@ export class ReplyLineFilter {
 
   /**
    * Feeds one raw line (no terminator). Returns the code line it yields, undefined for none, or
-   * 'restart' when the code seen so far was not code after all (a fence opened after unfenced lines).
+   * RESTART when the code seen so far was not code after all (a fence opened after unfenced lines).
    */
-  line(raw: string): string | undefined | 'restart' {
+  line(raw: string): string | undefined | typeof RESTART {
     switch (this.state) {
       case 'done':
         return undefined;
@@ -107,7 +110,7 @@ export class ReplyLineFilter {
         if (open) {
           this.state = 'fence';
           this.fence = open;
-          return 'restart';
+          return RESTART;
         }
         return raw;
       }
@@ -231,7 +234,7 @@ export class StreamingDiff {
 
   private feedLine(rawLine: string): void {
     const out = this.filter.line(rawLine);
-    if (out === 'restart') {
+    if (out === RESTART) {
       this.resetMatcher();
       return;
     }

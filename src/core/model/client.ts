@@ -13,7 +13,6 @@ import {
   isRetryable,
   rateLimitedWaitError,
   redactor,
-  retryAfterMs,
   toModelError,
 } from './errors';
 import {
@@ -132,7 +131,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
 
   const describeCause = (cause: unknown): string => {
     if (cause === undefined) return '';
-    let text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    let text = cause instanceof Error ? `${cause.name}: ${cause.message}` : describeValue(cause);
     const inner = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
     if (inner instanceof Error) text += ` (${inner.name}: ${inner.message}${codeOf(inner)})`;
     return redact(text.replace(/\s+/g, ' ').slice(0, 500));
@@ -487,5 +486,15 @@ class DeltaQueue {
     } else {
       waiter.resolve({ done: true, value: undefined });
     }
+  }
+}
+
+/** A thrown non-Error as text: its JSON when it is an object (String() would say `[object Object]`). */
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }

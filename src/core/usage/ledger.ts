@@ -219,7 +219,7 @@ export function parseLedger(raw: unknown): Ledger {
     for (const key of counts) bucket[key] = isCount(b[key]) ? b[key] : 0;
     bucket.ttft = histogram(b.ttft);
     bucket.total = histogram(b.total);
-    if (Array.isArray(b.hours) && b.hours.length === 24 && b.hours.every(isCount)) bucket.hours = [...(b.hours as number[])];
+    if (Array.isArray(b.hours) && b.hours.length === 24 && b.hours.every(isCount)) bucket.hours = [...(b.hours)];
     if (b.cost && typeof b.cost === 'object') {
       for (const [currency, value] of Object.entries(b.cost as Record<string, unknown>)) {
         if (isCount(value) && currency.length <= 12) bucket.cost[currency] = value;
