@@ -19,6 +19,8 @@ export interface SuiteSummary {
   cases: number;
   passed: number;
   rate: number;
+  /** Means of the cases' graded scores, when the kind reports any. */
+  means?: Record<string, number>;
 }
 
 export interface CaseRecord {
@@ -59,6 +61,7 @@ export async function runSuite(file: string, options: RunOptions): Promise<Suite
   const lines = fs.readFileSync(suiteFile, 'utf8').split('\n');
   let cases = 0;
   let passed = 0;
+  const sums: Record<string, { total: number; count: number }> = {};
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     cases++;
@@ -76,11 +79,19 @@ export async function runSuite(file: string, options: RunOptions): Promise<Suite
     } catch (err) {
       result = { pass: false, actual: null, detail: `error: ${err instanceof Error ? err.message : String(err)}` };
     }
+    for (const [name, value] of Object.entries(result.scores ?? {})) {
+      sums[name] ??= { total: 0, count: 0 };
+      sums[name].total += value;
+      sums[name].count++;
+    }
     if (result.pass) passed++;
     else options.print(`FAIL ${context.suiteName} ${id}: ${result.detail ?? 'failed'}`);
     options.record?.({ suite: context.suiteName, id, pass: result.pass, actual: result.actual });
   }
   const summary: SuiteSummary = { suite: context.suiteName, cases, passed, rate: cases === 0 ? 0 : Math.round((passed / cases) * 10_000) / 10_000 };
+  if (Object.keys(sums).length > 0) {
+    summary.means = Object.fromEntries(Object.entries(sums).map(([name, s]) => [name, Math.round((s.total / s.count) * 10_000) / 10_000]));
+  }
   options.print(JSON.stringify(summary));
   return summary;
 }

@@ -5,6 +5,7 @@ import { warmUpTokenizer } from './core/prompt/tokens';
 import type { ModelClient } from './core/model/types';
 import { registerActions } from './editor/actions';
 import { registerInlineCompletions } from './editor/inlineCompletions';
+import { registerNextEdit } from './editor/nextEdit';
 import { ApiKeyStore } from './editor/apiKey';
 import { EditController } from './editor/editSelection';
 import { showModelError } from './editor/errors';
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(new ConnectionTester(services, keys));
   context.subscriptions.push(new UsagePanel(context, usage, () => readSettings().pricing, log));
   context.subscriptions.push(registerInlineCompletions(services));
+  context.subscriptions.push(registerNextEdit(services));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),

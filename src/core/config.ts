@@ -37,6 +37,8 @@ export interface ChatSettings {
   model: string;
   /** The model's context window in tokens: prompts are budgeted to fit it. */
   contextWindowTokens: number;
+  /** Room for a thinking model's reasoning in the edit reply limit (tokens; 0: none). */
+  reasoningTokens: number;
 }
 
 export interface PricingSettings {
@@ -56,7 +58,7 @@ export interface RedlineSettings {
 
 export const DEFAULT_SETTINGS: RedlineSettings = {
   endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
-  chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
+  chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192, reasoningTokens: 2048 },
   exclude: [...DEFAULT_EXCLUDE],
   pricing: { inputPerMillion: 0, outputPerMillion: 0, currency: 'USD' },
 };

@@ -15,6 +15,7 @@ export const Settings = {
   timeoutSeconds: 'endpoint.timeoutSeconds',
   chatModel: 'chat.model',
   contextWindowTokens: 'chat.contextWindowTokens',
+  reasoningTokens: 'chat.reasoningTokens',
   exclude: 'exclude',
   pricingInput: 'pricing.inputPerMillionTokens',
   pricingOutput: 'pricing.outputPerMillionTokens',
@@ -29,6 +30,10 @@ export const Settings = {
   completionDebounceMs: 'completion.debounceMs',
   completionMaxTokens: 'completion.maxTokens',
   completionTimeoutMs: 'completion.timeoutMs',
+  nextEditEnabled: 'nextEdit.enabled',
+  nextEditModel: 'nextEdit.model',
+  nextEditPromptFormat: 'nextEdit.promptFormat',
+  nextEditDebounceMs: 'nextEdit.debounceMs',
 } as const;
 
 export type SettingKey = (typeof Settings)[keyof typeof Settings];
@@ -77,12 +82,17 @@ export const Commands = {
   chooseEndpoint: 'redline.chooseEndpoint',
   openWalkthrough: 'redline.openWalkthrough',
   openSample: 'redline.openSample',
+  nextEditToggle: 'redline.nextEdit.toggle',
+  nextEditAccept: 'redline.nextEdit.accept',
+  nextEditDismiss: 'redline.nextEdit.dismiss',
 } as const;
 
 /** Context keys set with `setContext` and used in package.json `when` clauses. */
 export const ContextKeys = {
   reviewActive: 'redline.reviewActive',
   streaming: 'redline.streaming',
+  /** A next-edit proposal (its inline diff or its jump hint) is shown in the active editor. */
+  nextEditVisible: 'redline.nextEditVisible',
 } as const;
 
 /** Webview panel view types (package.json `activationEvents` has `onWebviewPanel:` for each). */
@@ -110,12 +120,15 @@ export const Menus = {
 export const Colors = {
   addedLineBackground: 'redline.addedLineBackground',
   removedLineBackground: 'redline.removedLineBackground',
+  nextEditAddedBackground: 'redline.nextEditAddedBackground',
+  nextEditRemovedBackground: 'redline.nextEditRemovedBackground',
 } as const;
 
 /** Status bar item ids (VS Code lists them by id in the status bar's context menu). */
 export const StatusItems = {
   main: 'redline.status',
   completion: 'redline.completion',
+  nextEdit: 'redline.nextEdit',
 } as const;
 
 /** Keys of stored state. Their values are persisted: never change one. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { EXTRACT_MESSAGES, extractRewrite } from '../core/edit/extract';
+import { EXTRACT_MESSAGES } from '../core/edit/extract';
+import { decideEdit, largerLimit, type EditVerdict } from '../core/edit/outcome';
 import { lineContent } from '../core/edit/lines';
 import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, withoutUnreached, type Review } from '../core/edit/review';
 import { StreamingDiff } from '../core/edit/streamingDiff';
@@ -182,7 +183,15 @@ export class EditController extends Disposable implements EditRunner {
     return true;
   }
 
-  async proposeEdit(options: { editor: vscode.TextEditor; range: vscode.Range; instruction: string; feature: string; messages?: ChatMessage[] }): Promise<void> {
+  async proposeEdit(options: {
+    editor: vscode.TextEditor;
+    range: vscode.Range;
+    instruction: string;
+    feature: string;
+    messages?: ChatMessage[];
+    /** The reply limit in tokens (Retry with a larger limit); else the prompt's. */
+    maxTokens?: number;
+  }): Promise<void> {
     const { editor, instruction, feature } = options;
     const document = editor.document;
     if (this.refuseExcluded(document)) return;
@@ -201,7 +210,7 @@ export class EditController extends Disposable implements EditRunner {
     const after = document.getText(new vscode.Range(fullRange.end, document.lineAt(document.lineCount - 1).range.end));
 
     let messages = options.messages;
-    let maxTokens: number | undefined;
+    let maxTokens = options.maxTokens;
     if (!messages) {
       const diagnostics = vscode.languages
         .getDiagnostics(document.uri)
@@ -216,13 +225,14 @@ export class EditController extends Disposable implements EditRunner {
         after: redactSecrets(after).text,
         diagnostics,
         contextWindowTokens: settings.chat.contextWindowTokens,
+        reasoningTokens: settings.chat.reasoningTokens,
       });
       if (!prompt.ok) {
         showProblem(prompt.message, { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) }, 'error');
         return;
       }
       messages = prompt.messages;
-      maxTokens = prompt.maxTokens;
+      maxTokens = options.maxTokens ?? prompt.maxTokens;
     }
 
     const originalLines = proposalLines(originalText, finalEol);
@@ -242,7 +252,7 @@ export class EditController extends Disposable implements EditRunner {
 
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Redline is writing…', cancellable: true },
-      async (_progress, token) => {
+      async (progress, token) => {
         const link = abortSignalFrom(token, abort.signal);
         const streaming = new StreamingDiff(insertion ? '' : originalText, { languageId: document.languageId, eol, before, after });
         let lastFrame = 0;
@@ -264,9 +274,16 @@ export class EditController extends Disposable implements EditRunner {
         };
         try {
           const client = await this.services.modelClient('chat');
-          const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal });
+          // "thinking…" while the model reasons (reasoning_content deltas, or a <think> block in the text).
+          let shown = '';
+          const say = (message: string): void => {
+            if (message !== shown) progress.report({ message: (shown = message) });
+          };
+          const onReasoning = (): void => say('thinking…');
+          const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal, onReasoning });
           for await (const delta of stream) {
             streaming.push(delta);
+            say(streaming.thinking ? 'thinking…' : '');
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
           }
           if (frame) clearTimeout(frame);
@@ -274,17 +291,18 @@ export class EditController extends Disposable implements EditRunner {
           log.info(`edit ${session.id}: reply of ${result.text.length} characters`);
           await session.settled();
           if (session.disposed) return;
-          const extracted = extractRewrite(result.text, { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after });
-          if (!extracted.ok) {
+          const verdict = decideEdit(
+            { text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
+            { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after },
+          );
+          if (verdict.kind === 'refusal') {
             outcome = 'error';
-            log.warn(`edit ${session.id}: reply refused (${extracted.reason}): ${JSON.stringify(result.text.slice(0, 500))}`);
+            log.warn(`edit ${session.id}: reply refused (${verdict.reason}, finish ${result.finishReason ?? 'none'}): ${JSON.stringify(result.text.slice(0, 500))}`);
             await this.restoreAndEnd(session);
-            const retry = (): void => void this.proposeEdit(options);
-            if (extracted.reason === 'unchanged') void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
-            else showProblem(extracted.message, { ...this.showAnswerAction(options, messages, result.text), Retry: retry, 'Open Output': () => log.show(true) });
+            this.showRefusal(verdict, result.text, options, maxTokens, result.usage.completionTokens, messages);
             return;
           }
-          const proposal = insertion ? insertionProposal(document, options.range, region, extracted.text, eol, finalEol) : extracted.text;
+          const proposal = insertion ? insertionProposal(document, options.range, region, verdict.text, eol, finalEol) : verdict.text;
           const finalReview = createReview({ startLine: session.review.startLine, originalText, proposalText: proposal, eol, finalEol });
           if (pendingCount(finalReview) === 0) {
             await this.restoreAndEnd(session);
@@ -328,14 +346,34 @@ export class EditController extends Disposable implements EditRunner {
     );
   }
 
-  /** "Show Answer" for a reply that cannot be applied: what the model said opens in the Explain panel. */
-  private showAnswerAction(options: { editor: vscode.TextEditor; range: vscode.Range; instruction: string }, messages: ChatMessage[], reply: string): Record<string, () => void> {
-    if (reply.trim() === '') return {};
-    const firstPrompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? options.instruction;
-    return {
-      'Show Answer': () =>
-        this.services.showAnswer({ title: options.instruction || 'Answer', question: options.instruction, answer: reply, firstPrompt, editor: options.editor, range: options.range }),
-    };
+  /** Says why a reply is not proposed, with its next steps (core decides them: src/core/edit/outcome.ts). */
+  private showRefusal(
+    verdict: Extract<EditVerdict, { kind: 'refusal' }>,
+    reply: string,
+    options: Parameters<EditController['proposeEdit']>[0],
+    limit: number | undefined,
+    used: number,
+    messages: ChatMessage[],
+  ): void {
+    if (verdict.reason === 'unchanged') {
+      void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
+      return;
+    }
+    const log = this.services.log;
+    const actions: Record<string, () => void> = {};
+    for (const step of verdict.nextSteps) {
+      if (step === 'retryLarger') actions['Retry with a Larger Limit'] = () => void this.proposeEdit({ ...options, maxTokens: largerLimit(limit, used) });
+      else if (step === 'retry') actions.Retry = () => void this.proposeEdit(options);
+    }
+    if (verdict.showReply && reply.trim() !== '') {
+      // The whole reply goes to the log too; Show Answer opens it in the Explain panel (rendered and
+      // sanitised there), where a follow-up question has the code as context.
+      log.info(`edit reply, refused (${verdict.reason}):\n${reply.slice(0, 20_000)}`);
+      const firstPrompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? options.instruction;
+      actions['Show Answer'] = () =>
+        this.services.showAnswer({ title: options.instruction || 'Answer', question: options.instruction, answer: reply, firstPrompt, editor: options.editor, range: options.range });
+    } else if (verdict.nextSteps.includes('openOutput')) actions['Open Output'] = () => log.show(true);
+    showProblem(verdict.message, actions);
   }
 
   async reviewReplacement(options: { editor: vscode.TextEditor; range: vscode.Range; replacement: string; feature: string }): Promise<void> {

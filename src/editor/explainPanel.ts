@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { answerProblem, answerSoFar } from '../core/reply';
 import {
   isPersistedThread,
   parseFromWebview,
@@ -160,17 +161,22 @@ export class ExplainPanel extends Disposable {
     const log = this.services.log;
     try {
       const client = await this.services.modelClient('chat');
-      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal });
+      // Reasoning sent apart is not shown: the panel says "Thinking…" while no answer has come.
+      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal, onReasoning: () => undefined });
       stream.result.catch(() => undefined); // awaited below unless the loop is left early
       for await (const delta of stream) {
         if (this.running !== running) break;
         turn.answer += delta;
         this.scheduleRender(turnIndex);
       }
-      if (this.running === running) await stream.result;
+      const result = this.running === running ? await stream.result : undefined;
       if (abort.signal.aborted) {
         outcome = 'cancelled';
         turn.stopped = true;
+      } else if (result) {
+        // Reasoning and no answer, or an answer cut off: said under what arrived.
+        const problem = answerProblem({ text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens });
+        if (problem) turn.error = problem;
       }
     } catch (err) {
       if (abort.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) {
@@ -233,7 +239,8 @@ export class ExplainPanel extends Disposable {
   private renderTurn(index: number): string {
     const turn = this.thread?.turns[index];
     if (!turn) return '';
-    const { html, codeBlocks } = renderMarkdown(turn.answer, `t${index}-`);
+    // Reasoning in the text (<think>…</think>) is never shown, nor offered as code to apply.
+    const { html, codeBlocks } = renderMarkdown(answerSoFar(turn.answer).answer, `t${index}-`);
     for (const id of [...this.blocks.keys()]) if (id.startsWith(`t${index}-`)) this.blocks.delete(id);
     for (const block of codeBlocks) this.blocks.set(block.id, block);
     return html;

@@ -45,6 +45,7 @@ export function readSettings(): RedlineSettings {
     chat: {
       model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
       contextWindowTokens: positive(read(config, Settings.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      reasoningTokens: Math.floor(nonNegative(read(config, Settings.reasoningTokens, d.chat.reasoningTokens))),
     },
     exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
     pricing: {

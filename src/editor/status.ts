@@ -97,6 +97,7 @@ export async function showStatusMenu(state: { suggestionsOn: boolean; snoozed: b
     sep('Model and server'),
     { label: '$(plug) Test Connection', description: 'models, chat, fill-in-the-middle', command: Commands.testConnection },
     { label: '$(server) Select Chat Model…', command: Commands.selectModel },
+    { label: '$(arrow-right) Toggle Next Edit Suggestions', command: Commands.nextEditToggle },
     { label: '$(key) Set API Key', command: Commands.setApiKey },
     { label: '$(graph) Usage', description: 'requests, tokens, latency and cost', command: Commands.showUsage },
     sep('Help'),

@@ -70,6 +70,22 @@ describe('FakeModelServer', () => {
     assert.deepEqual(last.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
   });
 
+  it('streams scripted reasoning first, in reasoning_content or reasoning, apart from the content', async () => {
+    for (const field of ['reasoning_content', 'reasoning'] as const) {
+      server.enqueue({ reasoning: ['x', 'y'], reasoningField: field, chunks: ['a'] });
+      const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const deltas = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e).choices[0].delta);
+      assert.deepEqual(deltas, [{ role: 'assistant', content: null, [field]: 'x' }, { content: null, [field]: 'y' }, { content: 'a' }, {}]);
+    }
+  });
+
+  it('ends a stream with neither finish_reason nor [DONE] when scripted', async () => {
+    server.enqueue({ chunks: ['a', 'b'], fault: 'endWithoutFinish' });
+    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    const events = sseData(await res.text());
+    assert.deepEqual(events.map((e) => JSON.parse(e).choices[0].finish_reason), [null, null]);
+  });
+
   it('sends no usage chunk unless include_usage is asked for', async () => {
     const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const chunks = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e));
