@@ -14,6 +14,11 @@ import type { EditRunner, Services } from './editor/services';
 import { openSettings, readSettings } from './editor/settings';
 import { Status, showStatusMenu } from './editor/status';
 import { selectModel } from './editor/selectModel';
+import type { ExplainPanel } from './editor/explainPanel';
+import { ConnectionTester } from './editor/testConnection';
+import { UsageStore } from './editor/usage';
+import { UsagePanel } from './editor/usagePanel';
+import { chooseEndpoint, openSample, openWalkthrough, openWalkthroughOnFirstStart, suggestionState } from './editor/walkthrough';
 import { Commands, SECTION } from './core/names';
 
 /** Builds the services and registers the features; nothing else. */
@@ -21,8 +26,9 @@ export function activate(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Redline', { log: true });
   context.subscriptions.push(log);
   const keys = new ApiKeyStore(context.secrets);
-  const status = new Status(context.globalState, () => readSettings().chat.model, () => readSettings().pricing);
-  context.subscriptions.push(status);
+  const usage = new UsageStore(context.globalState, () => readSettings().pricing);
+  const status = new Status(usage, () => readSettings().chat.model, () => readSettings().pricing);
+  context.subscriptions.push(usage, status);
 
   // One client per distinct endpoint configuration, so connections are reused between requests; a
   // changed setting or key gives a new one.
@@ -42,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     let client = clients.get(cacheKey);
     if (!client) {
       if (clients.size >= 4) clients.clear();
-      client = createModelClient(config, { logger: log, observer: (event) => status.onRequest(event) });
+      client = createModelClient(config, { logger: log, observer: (event) => usage.onRequest(event) });
       clients.set(cacheKey, client);
     }
     return client;
@@ -50,25 +56,35 @@ export function activate(context: vscode.ExtensionContext): Services {
 
   // The edit runner is created right after the services object that it needs.
   let edits: EditRunner | undefined;
+  let explainPanel: ExplainPanel | undefined;
   const services: Services = {
     context,
     log,
     settings: readSettings,
     modelClient,
-    showModelError: (error, retry) => showModelError(log, error, retry),
+    showModelError: (error, retry) => {
+      const s = readSettings();
+      showModelError(log, error, retry, { baseURL: s.endpoint.baseUrl, model: s.chat.model });
+    },
     isExcluded: (uri) => isExcludedPath(uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.path, readSettings().exclude),
     get edits(): EditRunner {
       if (!edits) throw new Error('Redline edit runner is not ready');
       return edits;
     },
     status,
+    usage,
+    showAnswer: (answer) => explainPanel?.showAnswer(answer),
   };
   const reviews = new ReviewManager(services);
   context.subscriptions.push(reviews);
   const controller = new EditController(services, reviews);
   edits = controller;
   context.subscriptions.push(controller);
-  context.subscriptions.push(registerActions(services));
+  const actions = registerActions(services);
+  explainPanel = actions.panel;
+  context.subscriptions.push(actions);
+  context.subscriptions.push(new ConnectionTester(services, keys));
+  context.subscriptions.push(new UsagePanel(context, usage, () => readSettings().pricing, log));
   context.subscriptions.push(registerInlineCompletions(services));
   context.subscriptions.push(registerNextEdit(services));
 
@@ -77,7 +93,10 @@ export function activate(context: vscode.ExtensionContext): Services {
     vscode.commands.registerCommand(Commands.setApiKey, () => keys.promptAndStore()),
     vscode.commands.registerCommand(Commands.clearApiKey, () => keys.clear()),
     vscode.commands.registerCommand(Commands.openSettings, () => openSettings()),
-    vscode.commands.registerCommand(Commands.statusMenu, () => showStatusMenu()),
+    vscode.commands.registerCommand(Commands.statusMenu, () => showStatusMenu(suggestionState(context))),
+    vscode.commands.registerCommand(Commands.openWalkthrough, () => openWalkthrough()),
+    vscode.commands.registerCommand(Commands.chooseEndpoint, () => chooseEndpoint()),
+    vscode.commands.registerCommand(Commands.openSample, () => openSample()),
     vscode.commands.registerCommand(Commands.selectModel, () => selectModel(services)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) status.refresh();
@@ -87,6 +106,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   // The tokenizer's tables take a moment to build: do it once, soon after start-up, not on a keystroke.
   const warm = setTimeout(() => void warmUpTokenizer(), 5000);
   context.subscriptions.push({ dispose: () => clearTimeout(warm) });
+
+  void openWalkthroughOnFirstStart(context, log);
 
   log.info(`Redline activated (VS Code ${vscode.version})`);
   return services;

@@ -97,9 +97,11 @@ export interface ChatSettings {
 }
 
 export interface PricingSettings {
-  /** Price per million prompt tokens (0 for local models): only for the status bar estimate. */
+  /** Price per million prompt tokens (0 for local models): for the cost estimates only. */
   inputPerMillion: number;
   outputPerMillion: number;
+  /** Shown after every cost figure, e.g. "USD". */
+  currency: string;
 }
 
 export interface RedlineSettings {
@@ -113,7 +115,7 @@ export const DEFAULT_SETTINGS: RedlineSettings = {
   endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60, deadlineSeconds: 300 },
   chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192, reasoningTokens: 2048 },
   exclude: [...DEFAULT_EXCLUDE],
-  pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+  pricing: { inputPerMillion: 0, outputPerMillion: 0, currency: 'USD' },
 };
 
 /**

@@ -20,6 +20,7 @@ export const Settings = {
   exclude: 'exclude',
   pricingInput: 'pricing.inputPerMillionTokens',
   pricingOutput: 'pricing.outputPerMillionTokens',
+  pricingCurrency: 'pricing.currency',
   actions: 'actions',
   completionEnabled: 'completion.enabled',
   completionLanguages: 'completion.languages',
@@ -77,6 +78,11 @@ export const Commands = {
   runAction: 'redline.runAction',
   completionToggle: 'redline.completion.toggle',
   completionSnooze: 'redline.completion.snooze',
+  testConnection: 'redline.testConnection',
+  showUsage: 'redline.showUsage',
+  chooseEndpoint: 'redline.chooseEndpoint',
+  openWalkthrough: 'redline.openWalkthrough',
+  openSample: 'redline.openSample',
   nextEditToggle: 'redline.nextEdit.toggle',
   nextEditAccept: 'redline.nextEdit.accept',
   nextEditDismiss: 'redline.nextEdit.dismiss',
@@ -93,6 +99,17 @@ export const ContextKeys = {
 /** Webview panel view types (package.json `activationEvents` has `onWebviewPanel:` for each). */
 export const Views = {
   explain: 'redline.explain',
+  usage: 'redline.usage',
+} as const;
+
+/** Walkthroughs (package.json `contributes.walkthroughs`), as `workbench.action.openWalkthrough` takes them. */
+export const Walkthroughs = {
+  gettingStarted: 'redline.redline#redline.gettingStarted',
+} as const;
+
+/** Virtual document schemes Redline provides. */
+export const Schemes = {
+  connectionReport: 'redline-report',
 } as const;
 
 /** Submenu ids (package.json `contributes.submenus`). */
@@ -121,8 +138,12 @@ export const StorageKeys = {
   apiKey: 'redline.apiKey',
   /** workspaceState: the reviews open when the window closed. */
   openReviews: 'redline.openReviews',
-  /** globalState: today's token usage. */
+  /** globalState: today's token usage, in the shape before the usage ledger (cleared on start). */
   usage: 'redline.usage',
+  /** globalState: the usage ledger (src/core/usage/ledger.ts). */
+  usageLedger: 'redline.usageLedger',
+  /** globalState: the walkthrough has been opened once. */
+  walkthroughShown: 'redline.walkthroughShown',
   /** globalState: recent Edit Selection instructions. */
   instructionHistory: 'redline.instructionHistory',
   /** globalState: when snoozed inline suggestions come back (epoch ms). */

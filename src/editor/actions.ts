@@ -66,14 +66,15 @@ export function allActions(scope?: vscode.Uri): { actions: Action[]; custom: Cus
  * The command-palette actions, the "Redline" context submenu's commands, the code actions and the
  * Explain panel. Returns one disposable for everything it registered.
  */
-export function registerActions(services: Services): vscode.Disposable {
+export function registerActions(services: Services): vscode.Disposable & { readonly panel: ExplainPanel } {
   const runner = new ActionRunner(services);
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
     runner,
     vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new RedlineCodeActions(services), {
       providedCodeActionKinds: RedlineCodeActions.providedKinds,
     }),
   );
+  return Object.assign(disposable, { panel: runner.panel });
 }
 
 export class ActionRunner extends Disposable {
@@ -197,11 +198,12 @@ export class ActionRunner extends Disposable {
     });
   }
 
-  /** Write Tests: into the obvious existing test file (appended at its end), else a new editor beside. */
+  /** Write Tests: into the obvious existing test file (appended at its end), else a new editor at the path the tests belong. */
   private async writeTests(action: Action, editor: vscode.TextEditor, context: ActionContext): Promise<void> {
     const source = editor.document;
     let target: TestTarget | undefined;
     let testDocument: vscode.TextDocument | undefined;
+    let newTestFile: vscode.Uri | undefined;
     if (source.uri.scheme !== 'untitled') {
       for (const candidate of testFileCandidates(source.uri.path)) {
         const uri = source.uri.with({ path: candidate });
@@ -213,11 +215,19 @@ export class ActionRunner extends Disposable {
       }
       if (!target) {
         const suggested = testFileCandidates(source.uri.path)[0];
-        if (suggested) target = { path: vscode.workspace.asRelativePath(source.uri.with({ path: suggested })) };
+        if (suggested) {
+          newTestFile = source.uri.with({ path: suggested });
+          target = { path: vscode.workspace.asRelativePath(newTestFile) };
+        }
       }
     }
     const secrets = new SecretVault();
     const messages = buildActionMessages(action, context, { ...(target ? { testTarget: target } : {}), secrets });
+    // No test file yet: an untitled editor at the path where the tests belong, so Save writes there
+    // (and nothing is created on disk until the user saves).
+    if (!testDocument && newTestFile && source.uri.scheme === 'file' && !this.services.isExcluded(newTestFile)) {
+      testDocument = await vscode.workspace.openTextDocument(newTestFile.with({ scheme: 'untitled' }));
+    }
     if (!testDocument) testDocument = await vscode.workspace.openTextDocument({ language: source.languageId, content: '' });
     const testEditor = await vscode.window.showTextDocument(testDocument, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
     const end = testDocument.lineAt(testDocument.lineCount - 1).range.end;

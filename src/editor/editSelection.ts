@@ -213,7 +213,7 @@ export class EditController extends Disposable implements EditRunner {
             outcome = 'error';
             log.warn(`edit ${id}: reply refused (${verdict.reason}, finish ${result.finishReason ?? 'none'}): ${JSON.stringify(result.text.slice(0, 500))}`);
             await review.cancel();
-            this.showRefusal(verdict, result.text, options, maxTokens, result.usage.completionTokens);
+            this.showRefusal(verdict, result.text, options, maxTokens, result.usage.completionTokens, messages);
             return;
           }
           const proposal = insertion ? insertionProposal(originalLines, region.startLine, options.range.start, verdict.text, eol, finalEol) : verdict.text;
@@ -256,7 +256,14 @@ export class EditController extends Disposable implements EditRunner {
   }
 
   /** Says why a reply is not proposed, with its next steps (core decides them: src/core/edit/outcome.ts). */
-  private showRefusal(verdict: Extract<EditVerdict, { kind: 'refusal' }>, reply: string, options: Parameters<EditController['proposeEdit']>[0], limit: number | undefined, used: number): void {
+  private showRefusal(
+    verdict: Extract<EditVerdict, { kind: 'refusal' }>,
+    reply: string,
+    options: Parameters<EditController['proposeEdit']>[0],
+    limit: number | undefined,
+    used: number,
+    messages: ChatMessage[],
+  ): void {
     if (verdict.reason === 'unchanged') {
       void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
       return;
@@ -268,9 +275,12 @@ export class EditController extends Disposable implements EditRunner {
       else if (step === 'retry') actions.Retry = () => void this.proposeEdit(options);
     }
     if (verdict.showReply && reply.trim() !== '') {
-      // The whole reply goes to the log (model output, shown as text); the button opens it there.
+      // The whole reply goes to the log too; Show Answer opens it in the Explain panel (rendered and
+      // sanitised there), where a follow-up question has the code as context.
       log.info(`edit reply, refused (${verdict.reason}):\n${reply.slice(0, 20_000)}`);
-      actions['Show Reply'] = () => log.show(true);
+      const firstPrompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? options.instruction;
+      actions['Show Answer'] = () =>
+        this.services.showAnswer({ title: options.instruction || 'Answer', question: options.instruction, answer: reply, firstPrompt, editor: options.editor, range: options.range });
     } else if (verdict.nextSteps.includes('openOutput')) actions['Open Output'] = () => log.show(true);
     showProblem(verdict.message, actions);
   }

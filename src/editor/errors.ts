@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { ModelError, NextStep } from '../core/model/types';
+import { errorNextStep } from '../core/connection/advice';
 import { openSettings } from './settings';
 import { Commands, SettingsQueries } from '../core/names';
+
+const TEST_CONNECTION = 'Test Connection';
 
 const LABELS: Record<NextStep, string> = {
   setApiKey: 'Set API Key',
@@ -14,12 +17,20 @@ const LABELS: Record<NextStep, string> = {
  * One sentence and its next steps as buttons; the detail is already in the log (the model client logs
  * every failure). Cancellation is the user's own doing and shows nothing.
  */
-export function showModelError(log: vscode.LogOutputChannel, error: ModelError, retry?: () => void): void {
+export function showModelError(log: vscode.LogOutputChannel, error: ModelError, retry?: () => void, context?: { baseURL: string; model?: string }): void {
   if (error.kind === 'cancelled') return;
   const steps = error.nextSteps.filter((s) => s !== 'retry' || retry);
-  const message = `Redline: ${error.userMessage}`;
+  // No server, or no such model/route: say the next step in the user's terms and offer Test Connection.
+  const connection = error.kind === 'unreachable' || error.kind === 'notFound';
+  const hint = connection && context ? ` ${errorNextStep(error.kind, context.baseURL, context.model)}` : '';
+  const message = `Redline: ${error.userMessage}${hint}`;
+  const buttons = [...(connection ? [TEST_CONNECTION] : []), ...steps.map((s) => LABELS[s])];
   const show = error.kind === 'rateLimited' || error.kind === 'timeout' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  void show(message, ...steps.map((s) => LABELS[s])).then((picked) => {
+  void show(message, ...buttons).then((picked) => {
+    if (picked === TEST_CONNECTION) {
+      void vscode.commands.executeCommand(Commands.testConnection);
+      return;
+    }
     const step = steps.find((s) => LABELS[s] === picked);
     switch (step) {
       case 'setApiKey':

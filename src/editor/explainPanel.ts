@@ -18,7 +18,7 @@ import { countTokens } from '../core/prompt/tokens';
 import { isOpenableLink, type CodeBlock } from '../core/markdown/render';
 import { MarkdownStream, VisibleAnswer, type StreamUpdate } from '../core/markdown/stream';
 import { showProblem } from './errors';
-import type { Services } from './services';
+import type { AnswerToShow, Services } from './services';
 import { openSettings } from './settings';
 import { Settings, settingId, Views } from '../core/names';
 import { Disposable } from '../core/lifecycle';
@@ -109,6 +109,38 @@ export class ExplainPanel extends Disposable {
     this.visible.clear();
     this.showPanel();
     await this.runTurn(request.title, true);
+  }
+
+  /**
+   * Shows a reply that was not meant for this panel (an edit's reply with no code to apply) as an
+   * answered question, so the user can read it and ask a follow-up with the same code as context.
+   */
+  showAnswer(answer: AnswerToShow): void {
+    this.stop();
+    const { editor, range } = answer;
+    const document = editor?.document;
+    this.thread = {
+      version: 1,
+      title: answer.title,
+      firstPrompt: answer.firstPrompt,
+      ...(document && range
+        ? {
+            source: {
+              uri: document.uri.toString(),
+              range: [range.start.line, range.start.character, range.end.line, range.end.character] as [number, number, number, number],
+              offset: document.offsetAt(range.start),
+              text: document.getText(range),
+              languageId: document.languageId,
+              filePath: vscode.workspace.asRelativePath(document.uri),
+            },
+          }
+        : {}),
+      turns: [{ question: answer.question, answer: answer.answer }],
+    };
+    this.blocks.clear();
+    const existing = !!this.panel;
+    this.showPanel();
+    if (existing) this.post(this.restoreMessage());
   }
 
   /** A follow-up question in the current thread. */

@@ -215,6 +215,7 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
           signal,
         );
         log.trace(`[completion] ${relativePath(document.uri)}:${position.line + 1}:${position.character + 1} ${outcome.via}${outcome.reason ? ` (${outcome.reason})` : ''} ${outcome.text.length} chars`);
+        if (outcome.via === 'cache') services.usage.cacheHit('completion', settings.model || settings.chatModel);
         if (!outcome.text || token.isCancellationRequested) return undefined;
         return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
       } finally {

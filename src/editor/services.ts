@@ -20,6 +20,25 @@ export interface Services {
   isExcluded(uri: vscode.Uri): boolean;
   readonly edits: EditRunner;
   readonly status: StatusReporter;
+  /** The usage ledger (requests are recorded by the model client's observer; cache hits by their feature). */
+  readonly usage: UsageReporter;
+  /** Opens a model's reply in the Explain panel (Show Answer after a reply with no code to apply). */
+  showAnswer(answer: AnswerToShow): void;
+}
+
+export interface UsageReporter {
+  cacheHit(feature: string, model: string): void;
+}
+
+/** A reply to show as an answer: the question asked, the model's words, and the code it was about. */
+export interface AnswerToShow {
+  title: string;
+  question: string;
+  answer: string;
+  /** The conversation so far, so a follow-up question in the panel has the code as context. */
+  firstPrompt: string;
+  editor?: vscode.TextEditor;
+  range?: vscode.Range;
 }
 
 export interface StatusReporter {

@@ -57,6 +57,7 @@ export function readSettings(): RedlineSettings {
     pricing: {
       inputPerMillion: nonNegative(read(config, Settings.pricingInput, 0)),
       outputPerMillion: nonNegative(read(config, Settings.pricingOutput, 0)),
+      currency: String(read(config, Settings.pricingCurrency, d.pricing.currency) || d.pricing.currency).trim().slice(0, 12) || d.pricing.currency,
     },
   };
 }

@@ -52,9 +52,18 @@ function freePort() {
 
 /** Writes <userDataDir>/User/settings.json (and an empty code-server config beside it). */
 function writeUserData(userDataDir, settings = {}) {
+  const all = { ...QUIET_SETTINGS, ...settings };
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(all, null, 2));
+  // Machine-scoped settings come from the server's Machine settings in a remote window: user settings
+  // do not reach them there (e.g. whether walkthroughs open on the first start).
+  const machine = Object.fromEntries(MACHINE_SCOPED.filter((k) => k in all).map((k) => [k, all[k]]));
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
 }
+
+/** Settings of machine scope that the tests set. */
+const MACHINE_SCOPED = ['workbench.welcomePage.walkthroughs.openOnInstall'];
 
 /** Environment for code-server and so for the extension host: no real model key leaks into tests. */
 function serverEnv(extra = {}) {

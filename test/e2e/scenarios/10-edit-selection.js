@@ -240,7 +240,7 @@ module.exports = [
       await editSelection(driver, { file: MATH, ...CLAMP, instruction: 'include min and round the result' });
       const want = 'Cannot reach the model server at http://127.0.0.1:9/v1';
       await driver.waitForNotification(want, { timeout: 45000 });
-      assert.deepStrictEqual(await driver.notificationButtons(want), ['Open Settings', 'Retry']);
+      assert.deepStrictEqual(await driver.notificationButtons(want), ['Test Connection', 'Open Settings', 'Retry']);
       await reviewEnded(driver);
       await driver.waitForEditorContent(original);
 

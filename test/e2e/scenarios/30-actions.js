@@ -278,13 +278,13 @@ module.exports = [
     },
   },
   {
-    name: 'Write Tests without a test file opens the tests in a new editor beside the code',
+    name: 'Write Tests without a test file opens the tests in a new editor beside the code, named where they belong',
     async run({ driver, model, page }) {
       await driver.openFile('src/stats.py');
       await driver.selectLines(4, 5);
       model.enqueue({ reply: '```python\nfrom stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n```\n' });
       await driver.runCommand('Redline: Write Tests');
-      await driver.waitForActiveTab('Untitled-1');
+      await driver.waitForActiveTab('test_stats.py');
       await driver.waitForCodeLens('Accept');
       await driver.waitForEditorText('def test_mean():');
       await driver.waitForText('Python', { selector: '.statusbar-item[id="status.editor.mode"]' });
