@@ -41,7 +41,7 @@ describe('Test Connection probes (against the scripted server)', () => {
     assert.deepEqual(r.models.ids, DEFAULT_MODELS);
     assert.equal(r.chat?.status, 200);
     assert.equal(r.completions?.status, 200);
-    assert.equal(r.infill?.status, 404);
+    assert.equal(r.infill?.status, 200, 'the scripted server has llama.cpp\'s /infill');
     const chat = server.requests.find((q) => q.endpoint === 'chat')!;
     assert.equal(chat.body.max_tokens, 1);
     assert.equal(chat.body.model, 'redline-demo');
@@ -54,8 +54,8 @@ describe('Test Connection probes (against the scripted server)', () => {
     const report = advise(r, { ...INPUT, completionModel: 'redline-demo-fim' });
     assert.equal(report.kind, 'unknown');
     assert.equal(report.fim, 'suffix');
-    assert.equal(report.infill, 'absent');
-    assert.equal(report.summary, `Connected to ${baseURL}: 2 models, chat OK, FIM with suffix, no /infill.`);
+    assert.equal(report.infill, 'available');
+    assert.equal(report.summary, `Connected to ${baseURL}: 2 models, chat OK, FIM with suffix, /infill available.`);
   });
 
   it('reports a refused connection without sending anything else', async () => {

@@ -112,7 +112,7 @@ module.exports = [
       await picture(ctx, 'walkthrough');
       await button.click();
 
-      const summary = /Connected to http:\/\/127\.0\.0\.1:\d+\/v1: 2 models, chat OK, FIM with suffix, no \/infill\./;
+      const summary = /Connected to http:\/\/127\.0\.0\.1:\d+\/v1: 2 models, chat OK, FIM with suffix, \/infill available\./;
       await driver.waitForNotification(summary, { timeout: 45000 });
       await poll(async () => containsUnwrapped(await editorsText(page), 'lists 2 models: `redline-demo`, `redline-demo-fim`.'), {
         timeout: 20000,
@@ -120,7 +120,7 @@ module.exports = [
         last: () => editorsText(page),
       });
       const report = await editorsText(page);
-      for (const want of ['Chat works: `redline-demo` answered a one-token request', 'Fill-in-the-middle: `/v1/completions` honours `suffix`', 'No `/infill` route']) {
+      for (const want of ['Chat works: `redline-demo` answered a one-token request', 'Fill-in-the-middle: `/v1/completions` honours `suffix`', "llama.cpp's `/infill` route is available."]) {
         assert.ok(containsUnwrapped(report, want), `${want} in ${report}`);
       }
       // The default mode is chat: the report suggests the faster one this server supports, as a button.
