@@ -137,9 +137,14 @@ describe('completion/filters: each filter', () => {
     assert.strictEqual(indentStyle.apply('x = 1\n    y = 2\nz', ctx, true).text, 'x = 1\n    y = 2\nz');
   });
 
-  it('lineMode stops a single-line suggestion at the end of its line', () => {
-    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single' }), false), { text: 'a + b;', stop: true });
-    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi' }), false), { text: 'a + b;\nfoo();' });
+  it('lineMode stops a single-line suggestion at the end of its line: code after the cursor, a comment, a language without statement rules', () => {
+    assert.deepStrictEqual(lineMode.apply('a + b\r\nfoo();', ctxOf({ lineMode: 'single', suffix: ' + c;' }), false), { text: 'a + b', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single', prefix: 'x = 1; // ' }), false), { text: 'a + b;', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b\nfoo', ctxOf({ lineMode: 'single', languageId: 'ruby', prefix: 'x = ' }), false), { text: 'a + b', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b', ctxOf({ lineMode: 'single', suffix: ' + c;' }), false), { text: 'a + b' });
+    // A statement in progress, or a block: other filters decide.
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single', prefix: 'x = ' }), false), { text: 'a + b;\nfoo();' });
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi', suffix: ' + c' }), false), { text: 'a + b;\nfoo();' });
   });
 
   it('bracketBalance ignores brackets in strings and comments', () => {
@@ -257,7 +262,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'chatWrapper', 'prefixEcho', 'indentStyle', 'lineMode', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'chatWrapper', 'prefixEcho', 'indentStyle', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });
