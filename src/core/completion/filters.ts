@@ -216,6 +216,50 @@ function withoutPartialTag(text: string): string {
   return text;
 }
 
+/** A line of code ending like this is unfinished: what comes next belongs on the same line. */
+const UNFINISHED = /(?:[-+*/%&|^=<>!?~.]\s*|\b(?:return|await|yield|new|throw|in|of|not|and|or|is|if|elif|while|for|case|import|from|as|extends|implements|instanceof|typeof|lambda|assert|raise|del)\s*|^(?:[\w$@.<>[\]?]+[ \t]+)+)$/;
+
+/**
+ * A reply that starts with a line break where none belongs: on a line of its own (the cursor after
+ * indentation only), blank lines before the code are dropped and so is the indentation the cursor's
+ * line already has; after an unfinished statement (`x = |`, `obj.|`, `public |`), the code the model
+ * moved to the next line comes back to the cursor's line (blank and comment lines before it dropped).
+ * After a finished statement, a block opener, a comma or an open bracket, a line break is the model's
+ * own and stays. While the reply is only such lines, it is held back.
+ */
+export const leadingBreak: StreamFilter = {
+  name: 'leadingBreak',
+  apply(text, ctx, final) {
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const code = linePrefix.trim();
+    const shape = shapeOf(ctx);
+    const blank = code === '';
+    let joins = false;
+    if (!blank && shape.kind === 'statement') {
+      joins = shape.semicolons ? !/[;{},([)\]]$/.test(code) : UNFINISHED.test(linePrefix.trimStart()) && !(shape.colonBlocks && code.endsWith(':'));
+    }
+    if (!blank && !joins) return keep(text);
+    const ls = lines(text);
+    if (ls[0].line.trim() !== '') return keep(text);
+    const skippable = (line: string) => line.trim() === '' || (!blank && isCommentLine(line.trimStart(), ctx.languageId));
+    let k = 0;
+    while (k < ls.length && (k < ls.length - 1 || final) && skippable(ls[k].line)) k++;
+    if (k === ls.length) return keep('');
+    // The first code line has not started yet (or may still turn into a comment).
+    if (!final && k === ls.length - 1 && (ls[k].line.trim() === '' || /^\s*\/?$/.test(ls[k].line) || (!blank && couldBeComment(ls[k].line, ctx.languageId)))) return keep('');
+    const body = text.slice(ls[k].start);
+    if (!blank) return keep(body.trimStart());
+    const lead = leadingWhitespace(body);
+    return keep(body.slice(lead.startsWith(linePrefix) ? linePrefix.length : lead.length));
+  },
+};
+
+function couldBeComment(partial: string, languageId: string): boolean {
+  const t = partial.trimStart();
+  const marker = lineComment(languageId) ?? '//';
+  return marker.startsWith(t) || isCommentLine(t, languageId) || '/*'.startsWith(t);
+}
+
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
  * indentation), sometimes with a line or two above it. That echo is dropped.
@@ -674,6 +718,7 @@ export const blockScope: StreamFilter = {
 export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   stopSequences,
   chatWrapper,
+  leadingBreak,
   prefixEcho,
   indentStyle,
   lineMode,

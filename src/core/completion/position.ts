@@ -123,6 +123,14 @@ export function scanCode(text: string, languageId: string, visit: (event: Bracke
       i = end < 0 ? n : end + 2;
       continue;
     }
+    if ((ch === '"' || ch === "'") && text[i + 1] === ch && text[i + 2] === ch) {
+      // A triple-quoted string (Python docstrings, Java text blocks) runs over lines.
+      const end = text.indexOf(ch + ch + ch, i + 3);
+      if (end < 0) return;
+      if (visit({ index: end + 2, char: ch }) === false) return;
+      i = end + 3;
+      continue;
+    }
     if (ch === '"' || ch === "'" || ch === '`') {
       const end = closingQuote(text, i, ch);
       if (end > 0) {
@@ -272,7 +280,11 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
   let after = lineSuffixOf(suffix).trim();
   if (comment && after.startsWith(comment)) after = '';
   const directive = SEMICOLON_STATEMENTS.has(languageId) && code.startsWith('#');
-  if (after !== '' || directive || (comment !== undefined && code.startsWith(comment)) || /^(?:\/\*|\*)/.test(code)) return { kind: 'line' };
+  // The cursor in a line comment (after code or not).
+  let lastCode = -1;
+  scanCode(before, languageId, ({ index }) => void (lastCode = index));
+  const inComment = comment !== undefined && before.slice(lastCode + 1).trimStart().startsWith(comment);
+  if (after !== '' || directive || inComment || /^(?:\/\*|\*)/.test(code)) return { kind: 'line' };
   if (!BRACE_LANGUAGES.has(languageId) && !colonBlocks) return { kind: 'legacy' };
   if (lineMode === 'multi') {
     const opener = (line: string) => BLOCK_OPENER.test(line.replace(/\s*\/\/.*$/, '')) || (colonBlocks && /:\s*(?:#.*)?$/.test(line));
@@ -302,6 +314,9 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
     const opener = prefix.slice(prefix.lastIndexOf('\n', stack[from - 1].index) + 1, stack[from - 1].index + 1);
     if (LIST_BLOCK.test(opener)) return { kind: 'body' };
   }
+  // A bracket opened far above is more likely a misreading (prose in a string) than this statement's.
+  const near = prefix.length - 4000;
+  while (from < stack.length && stack[from].index < near) from++;
   const open = stack.slice(from);
   const startLine = open.length > 0 ? prefix.slice(prefix.lastIndexOf('\n', open[0].index) + 1) : before;
   return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks };
