@@ -238,6 +238,8 @@ export const leadingBreak: StreamFilter = {
     if (!blank && shape.kind === 'statement') {
       joins = shape.semicolons ? !/[;{},([)\]]$/.test(code) : UNFINISHED.test(linePrefix.trimStart()) && !(shape.colonBlocks && code.endsWith(':'));
     }
+    // Code after the cursor on its line: the completion goes between, never on a line of its own.
+    if (!blank && shape.kind === 'line' && lineSuffixOf(ctx.suffix).trim() !== '' && !isCommentLine(code, ctx.languageId)) joins = true;
     if (!blank && !joins) return keep(text);
     const ls = lines(text);
     if (ls[0].line.trim() !== '') return keep(text);
@@ -420,8 +422,8 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
         return { at: lastEnd };
       }
       pending = undefined;
-    } else if (pending && head !== '' && complete) {
-      // A comment after a finished statement is not part of it.
+    } else if (head !== '' && !isCode && complete && started && lastEnd > 0 && stack.length === 0 && !inBody) {
+      // A comment line after the statement's code, outside its brackets, is not part of it.
       return { at: lastEnd };
     }
     // Scan the line (the first one together with the code before the cursor, for strings).
