@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SOURCE_LIMITS, importsOf, symbolsSource, workspaceSource } from '../../src/core/completion/sources';
 import { DEFAULT_EXCLUDE } from '../../src/core/config';
-import { gatherContext } from '../../src/core/context/gather';
+import { DEFAULT_BUDGET, gatherContext } from '../../src/core/context/gather';
 import { queryText } from '../../src/core/context/snippets';
 import { INDEXED_EXTENSIONS, WorkspaceIndex } from '../../src/core/context/workspaceIndex';
 import type { CaseResult, EvalCase, EvalContext, Evaluator } from '../types';
@@ -70,8 +70,8 @@ async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult
   const gathered = await gatherContext(
     { path: c.file, languageId: c.language ?? 'plaintext', prefix: c.prefix, suffix: c.suffix, query: queryText(c.prefix, c.suffix) },
     // The index-backed sources the extension uses (no language server and no open editors here).
-    [symbolsSource(index), workspaceSource(index, undefined, SOURCE_LIMITS.workspace, importsOf(() => c.prefix))],
-    { budget: { totalTokens: c.budgetTokens ?? 1024, prefixShare: 0.6, suffixShare: 0.15 }, exclude: DEFAULT_EXCLUDE },
+    [symbolsSource(index, { around: () => ({ prefix: c.prefix, suffix: c.suffix }) }), workspaceSource(index, undefined, SOURCE_LIMITS.workspace, importsOf(() => c.prefix))],
+    { budget: { ...DEFAULT_BUDGET, totalTokens: c.budgetTokens ?? 1024 }, exclude: DEFAULT_EXCLUDE },
   );
   const retrieved = gathered.snippets.map((s) => s.text).join('\n');
   const has = (id: string) => new RegExp(`\\b${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(retrieved);
