@@ -60,6 +60,15 @@ function indexFor(root: string): Promise<WorkspaceIndex> {
   return index;
 }
 
+/**
+ * True when `text` has `id` as a whole identifier: not inside a longer one. Identifier characters
+ * include `$` (`RT$` is found, `RT$x` is not it), which `\b…\b` cannot express.
+ */
+export function containsIdentifier(text: string, id: string): boolean {
+  const pattern = new RegExp(`(?<![\\w$])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
+  return pattern.test(text);
+}
+
 async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult> {
   for (const field of ['workspace', 'file', 'prefix', 'suffix'] as const) {
     if (typeof c[field] !== 'string') return { pass: false, actual: null, detail: `the case has no "${field}" string` };
@@ -74,7 +83,7 @@ async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult
     { budget: { ...DEFAULT_BUDGET, totalTokens: c.budgetTokens ?? 1024 }, exclude: DEFAULT_EXCLUDE },
   );
   const retrieved = gathered.snippets.map((s) => s.text).join('\n');
-  const has = (id: string) => new RegExp(`\\b${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(retrieved);
+  const has = (id: string) => containsIdentifier(retrieved, id);
   const found = c.expectIdentifiers.filter(has);
   const missing = c.expectIdentifiers.filter((id) => !has(id));
   const leaked = (c.forbidIdentifiers ?? []).filter((id) => has(id) || gathered.prefix.includes(id));
