@@ -15,6 +15,7 @@ import {
   type LineMode,
   OPEN_TO_CLOSE,
   indentWidth,
+  inLineComment,
   leadingWhitespace,
   lineComment,
   linePrefixOf,
@@ -239,7 +240,7 @@ export const leadingBreak: StreamFilter = {
       joins = shape.semicolons ? !/[;{},([)\]]$/.test(code) : UNFINISHED.test(linePrefix.trimStart()) && !(shape.colonBlocks && code.endsWith(':'));
     }
     // Code after the cursor on its line: the completion goes between, never on a line of its own.
-    if (!blank && shape.kind === 'line' && lineSuffixOf(ctx.suffix).trim() !== '' && !isCommentLine(code, ctx.languageId)) joins = true;
+    if (!blank && shape.kind === 'line' && lineSuffixOf(ctx.suffix).trim() !== '' && !inLineComment(linePrefix, ctx.languageId)) joins = true;
     if (!blank && !joins) return keep(text);
     const ls = lines(text);
     if (ls[0].line.trim() !== '') return keep(text);
@@ -264,13 +265,21 @@ function couldBeComment(partial: string, languageId: string): boolean {
 
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
- * indentation), sometimes with a line or two above it. That echo is dropped.
+ * indentation), sometimes with a line or two above it. That echo is dropped. Fill-in-the-middle
+ * replies lose a repeat of the cursor's line (from its first non-blank character).
  */
 export const prefixEcho: StreamFilter = {
   name: 'prefixEcho',
   apply(text, ctx, final) {
-    if (ctx.style !== 'chat') return keep(text);
     const linePrefix = linePrefixOf(ctx.prefix);
+    if (ctx.style !== 'chat') {
+      // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
+      // `public int a;`): only a line long enough to tell an echo from code that starts alike.
+      const echo = linePrefix.trimStart();
+      if (echo.replace(/\s/g, '').length < 3 || shapeOf(ctx).kind !== 'statement') return keep(text);
+      if (text.startsWith(echo)) return keep(text.slice(echo.length));
+      return keep(!final && text !== '' && echo.startsWith(text) ? '' : text);
+    }
     const prefixLines = ctx.prefix.split('\n');
     const candidates: string[] = [];
     for (let k = Math.min(3, prefixLines.length - 1); k >= 0; k--) {
@@ -478,7 +487,8 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
       continue;
     }
     // A preprocessor line ends at its line break, `;` or not.
-    if ((shape.semicolons && !head.startsWith('#')) || OPEN_END.test(tail)) continue;
+    const directive = shape.semicolons && head.startsWith('#');
+    if (!directive && (shape.semicolons || OPEN_END.test(tail))) continue;
     pending = 'line';
   }
   return undefined;
@@ -614,7 +624,7 @@ export const restOfLine: StreamFilter = {
     if (stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) return keep(text);
     const linePrefix = linePrefixOf(ctx.prefix);
     if (imbalance(linePrefix, stripped + rest, ctx.languageId) > imbalance(linePrefix, t + rest, ctx.languageId)) return keep(text);
-    return keep(stripped);
+    return keep(stripped.trimEnd());
   },
 };
 

@@ -231,6 +231,15 @@ export function skipPosition(prefix: string, suffix: string): 'midWord' | undefi
   return undefined;
 }
 
+/** True when the cursor's line, up to the cursor, ends in a line comment (after code or not). */
+export function inLineComment(linePrefix: string, languageId: string): boolean {
+  const comment = lineComment(languageId);
+  if (comment === undefined) return false;
+  let lastCode = -1;
+  scanCode(linePrefix, languageId, ({ index }) => void (lastCode = index));
+  return linePrefix.slice(lastCode + 1).trimStart().startsWith(comment);
+}
+
 /** Languages whose blocks are braces and whose statements end with a `;` or a line break. */
 const BRACE_LANGUAGES = new Set([
   'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'java', 'csharp', 'c', 'cpp', 'objective-c', 'objective-cpp',
@@ -280,10 +289,7 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
   let after = lineSuffixOf(suffix).trim();
   if (comment && after.startsWith(comment)) after = '';
   const directive = SEMICOLON_STATEMENTS.has(languageId) && code.startsWith('#');
-  // The cursor in a line comment (after code or not).
-  let lastCode = -1;
-  scanCode(before, languageId, ({ index }) => void (lastCode = index));
-  const inComment = comment !== undefined && before.slice(lastCode + 1).trimStart().startsWith(comment);
+  const inComment = inLineComment(before, languageId);
   if (after !== '' || directive || inComment || /^(?:\/\*|\*)/.test(code)) return { kind: 'line' };
   if (!BRACE_LANGUAGES.has(languageId) && !colonBlocks) return { kind: 'legacy' };
   if (lineMode === 'multi') {
