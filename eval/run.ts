@@ -6,8 +6,7 @@
  * With no --suite, every eval/suites/*.jsonl runs. Each line of a suite is one case, dispatched on its
  * `kind` through kinds/index.ts. A field written as {"$file": "path"} is replaced by that file's text,
  * the path taken relative to the suite's folder. For each suite: one line per failing case, then one JSON
- * line {"suite","cases","passed","rate"} plus "meanSimilarity" (completion: mean edit similarity) or
- * "meanShare" (retrieval: mean share of the identifiers found) when the cases report them. --out writes one JSON line per case: suite, id, pass, actual.
+ * line {"suite","cases","passed","rate"}. --out writes one JSON line per case: suite, id, pass, actual.
  * Exit code: 0 when the runner ran (whatever the scores), 1 when it could not (bad arguments, missing file).
  */
 import * as fs from 'fs';
@@ -20,20 +19,8 @@ export interface SuiteSummary {
   cases: number;
   passed: number;
   rate: number;
-  /** Mean of the cases' `actual.similarity` (completion), when they report one. */
-  meanSimilarity?: number;
-  /** Share of the cases whose `actual.exact` is true (completion: the same lines as expected), when they report it. */
-  meanExact?: number;
-  /** Mean of the cases' `actual.share` (retrieval), when they report one. */
-  meanShare?: number;
-}
-
-/** Mean of a numeric field of the cases' `actual`, over the cases that have it (a case without output counts 0). */
-function meanOf(actuals: unknown[], field: string): number | undefined {
-  const values = actuals.map((a) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[field] : undefined));
-  if (!values.some((v) => typeof v === 'number')) return undefined;
-  const sum = values.reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0);
-  return Math.round((sum / values.length) * 10_000) / 10_000;
+  /** Means of the cases' graded scores, when the kind reports any. */
+  means?: Record<string, number>;
 }
 
 export interface CaseRecord {
@@ -74,7 +61,7 @@ export async function runSuite(file: string, options: RunOptions): Promise<Suite
   const lines = fs.readFileSync(suiteFile, 'utf8').split('\n');
   let cases = 0;
   let passed = 0;
-  const actuals: unknown[] = [];
+  const sums: Record<string, { total: number; count: number }> = {};
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     cases++;
@@ -92,18 +79,19 @@ export async function runSuite(file: string, options: RunOptions): Promise<Suite
     } catch (err) {
       result = { pass: false, actual: null, detail: `error: ${err instanceof Error ? err.message : String(err)}` };
     }
-    actuals.push(result.actual);
+    for (const [name, value] of Object.entries(result.scores ?? {})) {
+      sums[name] ??= { total: 0, count: 0 };
+      sums[name].total += value;
+      sums[name].count++;
+    }
     if (result.pass) passed++;
     else options.print(`FAIL ${context.suiteName} ${id}: ${result.detail ?? 'failed'}`);
     options.record?.({ suite: context.suiteName, id, pass: result.pass, actual: result.actual });
   }
   const summary: SuiteSummary = { suite: context.suiteName, cases, passed, rate: cases === 0 ? 0 : Math.round((passed / cases) * 10_000) / 10_000 };
-  const meanSimilarity = meanOf(actuals, 'similarity');
-  const meanShare = meanOf(actuals, 'share');
-  const meanExact = meanOf(actuals.map((a) => (a && typeof a === 'object' && typeof (a as { exact?: unknown }).exact === 'boolean' ? { exact: (a as { exact: boolean }).exact ? 1 : 0 } : a)), 'exact');
-  if (meanExact !== undefined) summary.meanExact = meanExact;
-  if (meanSimilarity !== undefined) summary.meanSimilarity = meanSimilarity;
-  if (meanShare !== undefined) summary.meanShare = meanShare;
+  if (Object.keys(sums).length > 0) {
+    summary.means = Object.fromEntries(Object.entries(sums).map(([name, s]) => [name, Math.round((s.total / s.count) * 10_000) / 10_000]));
+  }
   options.print(JSON.stringify(summary));
   return summary;
 }

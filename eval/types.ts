@@ -18,6 +18,8 @@ export interface CaseResult {
   actual: unknown;
   /** One line saying why a case failed. */
   detail?: string;
+  /** Graded scores in [0, 1] (e.g. precision, recall); the suite summary reports their means. */
+  scores?: Record<string, number>;
 }
 
 /** One kind of case (edit, completion, retrieval, …): a module registered in kinds/index.ts. */

@@ -5,6 +5,7 @@ import { warmUpTokenizer } from './core/prompt/tokens';
 import type { ModelClient } from './core/model/types';
 import { registerActions } from './editor/actions';
 import { registerInlineCompletions } from './editor/inlineCompletions';
+import { registerNextEdit } from './editor/nextEdit';
 import { ApiKeyStore } from './editor/apiKey';
 import { EditController } from './editor/editSelection';
 import { showModelError } from './editor/errors';
@@ -13,6 +14,7 @@ import type { EditRunner, Services } from './editor/services';
 import { openSettings, readSettings } from './editor/settings';
 import { Status, showStatusMenu } from './editor/status';
 import { selectModel } from './editor/selectModel';
+import { Commands, SECTION } from './core/names';
 
 /** Builds the services and registers the features; nothing else. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -66,16 +68,17 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(controller);
   context.subscriptions.push(registerActions(services));
   context.subscriptions.push(registerInlineCompletions(services));
+  context.subscriptions.push(registerNextEdit(services));
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('redline.showLog', () => log.show()),
-    vscode.commands.registerCommand('redline.setApiKey', () => keys.promptAndStore()),
-    vscode.commands.registerCommand('redline.clearApiKey', () => keys.clear()),
-    vscode.commands.registerCommand('redline.openSettings', () => openSettings()),
-    vscode.commands.registerCommand('redline.statusMenu', () => showStatusMenu()),
-    vscode.commands.registerCommand('redline.selectModel', () => selectModel(services)),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.setApiKey, () => keys.promptAndStore()),
+    vscode.commands.registerCommand(Commands.clearApiKey, () => keys.clear()),
+    vscode.commands.registerCommand(Commands.openSettings, () => openSettings()),
+    vscode.commands.registerCommand(Commands.statusMenu, () => showStatusMenu()),
+    vscode.commands.registerCommand(Commands.selectModel, () => selectModel(services)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('redline')) status.refresh();
+      if (e.affectsConfiguration(SECTION)) status.refresh();
     }),
   );
 

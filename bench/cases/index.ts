@@ -7,6 +7,7 @@ import { completionIndex } from './completionIndex';
 import { completionLatency } from './completionLatency';
 import { completionTyping } from './completionTyping';
 import { diffLargeSelection } from './diff';
+import { nextEditLatency, nextEditTyping } from './nextEdit';
 import { streamingFold } from './streamingFold';
 import { tokenCounting } from './tokens';
 
@@ -18,4 +19,6 @@ export const benchmarks: Record<string, Benchmark> = {
   completionLatency,
   completionTyping,
   completionIndex,
+  nextEditLatency,
+  nextEditTyping,
 };

@@ -100,9 +100,11 @@ function check(c: CompletionCase): CaseResult {
   }
   const text = cleanRecordedReply(c);
   const similarity = Math.round(lcsSimilarity(text, c.expected) * 10_000) / 10_000;
-  const actual = { text, similarity, exact: sameLines(text, c.expected) };
-  if (text === c.expected) return { pass: true, actual };
-  return { pass: false, actual, detail: `similarity ${similarity}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(text)}` };
+  const exact = sameLines(text, c.expected);
+  const actual = { text, similarity, exact };
+  const scores = { similarity, exact: exact ? 1 : 0 };
+  if (text === c.expected) return { pass: true, actual, scores };
+  return { pass: false, actual, scores, detail: `similarity ${similarity}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(text)}` };
 }
 
 export const completionEvaluator: Evaluator = {

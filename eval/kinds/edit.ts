@@ -1,11 +1,14 @@
 /**
- * "edit" cases: a recorded raw model reply to an Edit Selection request, run through extractRewrite, the
- * code the extension runs. `expected: null` means the reply must be refused (empty, no code, no change).
+ * "edit" cases: a recorded raw model reply to an Edit Selection request, run through decideEdit (the
+ * decision the extension makes on a finished reply: extractRewrite plus how the stream ended).
+ * `expected: null` means the reply must be refused (empty, no code, no change, cut off, noise…).
  *
  * {"kind":"edit","id","language","before","selection","after","instruction","reply","expected"}
- * Optional: "expectedReason" (with expected null), "eol" ("\n" | "\r\n", the document's line ending).
+ * Optional: "expectedReason" (with expected null), "eol" ("\n" | "\r\n", the document's line ending),
+ * "finishReason" (default "stop"; null: the stream closed without one), "reasoning" (reasoning sent apart
+ * from the content, as `reasoning_content`), "completionTokens".
  */
-import { extractRewrite } from '../../src/core/edit/extract';
+import { decideEdit } from '../../src/core/edit/outcome';
 import type { CaseResult, EvalCase, Evaluator } from '../types';
 
 interface EditCase extends EvalCase {
@@ -19,6 +22,9 @@ interface EditCase extends EvalCase {
   /** Optional, with expected null: the refusal reason it must be ("empty" | "noCode" | "unchanged"). */
   expectedReason?: string;
   eol?: '\n' | '\r\n';
+  finishReason?: string | null;
+  reasoning?: string;
+  completionTokens?: number;
 }
 
 function check(c: EditCase): CaseResult {
@@ -28,13 +34,11 @@ function check(c: EditCase): CaseResult {
   if (c.expected !== null && typeof c.expected !== 'string') {
     return { pass: false, actual: null, detail: 'the case has no "expected" (a string, or null for a refusal)' };
   }
-  const result = extractRewrite(c.reply, {
-    selection: c.selection,
-    languageId: c.language,
-    before: c.before,
-    after: c.after,
-    eol: c.eol,
-  });
+  const verdict = decideEdit(
+    { text: c.reply, reasoning: c.reasoning, finishReason: 'finishReason' in c ? (c.finishReason ?? null) : 'stop', completionTokens: c.completionTokens },
+    { selection: c.selection, languageId: c.language, before: c.before, after: c.after, eol: c.eol },
+  );
+  const result = verdict.kind === 'proposal' ? { ok: true as const, text: verdict.text } : { ok: false as const, reason: verdict.reason };
   const actual = result.ok ? result.text : { refused: result.reason };
   if (c.expected === null) {
     if (result.ok) return { pass: false, actual, detail: `expected a refusal, got ${JSON.stringify(abbreviate(result.text))}` };

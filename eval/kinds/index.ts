@@ -4,10 +4,12 @@
 import type { Evaluator } from '../types';
 import { completionEvaluator } from './completion';
 import { editEvaluator } from './edit';
+import { nextEditEvaluator } from './nextEdit';
 import { retrievalEvaluator } from './retrieval';
 
 export const evaluators: Record<string, Evaluator> = {
   edit: editEvaluator,
   completion: completionEvaluator,
   retrieval: retrievalEvaluator,
+  'next-edit': nextEditEvaluator,
 };

@@ -89,10 +89,12 @@ async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult
   const leaked = (c.forbidIdentifiers ?? []).filter((id) => has(id) || gathered.prefix.includes(id));
   const share = Math.round((found.length / c.expectIdentifiers.length) * 1000) / 1000;
   const actual = { share, found, missing, leaked, snippets: gathered.snippets.map((s) => `${s.path}:${s.startLine}`), tokens: gathered.tokens };
-  if (missing.length === 0 && leaked.length === 0) return { pass: true, actual };
+  const scores = { share };
+  if (missing.length === 0 && leaked.length === 0) return { pass: true, actual, scores };
   return {
     pass: false,
     actual,
+    scores,
     detail: `share ${share}${missing.length ? `, missing ${missing.join(', ')}` : ''}${leaked.length ? `, leaked ${leaked.join(', ')}` : ''} (snippets: ${actual.snippets.join(', ') || 'none'})`,
   };
 }

@@ -1,24 +1,13 @@
 /**
- * One place for Redline's setting names and their plain-data shape. The editor layer reads them fresh
+ * Redline's settings as plain data (their names are in ./names.ts). The editor layer reads them fresh
  * from VS Code each time (src/editor/settings.ts) and hands core code this plain object.
  * Every key here is declared in package.json `contributes.configuration` with a scope and a description.
  */
 
-export const SECTION = 'redline';
-
-export const SettingKeys = {
-  baseUrl: 'endpoint.baseUrl',
-  headers: 'endpoint.headers',
-  timeoutSeconds: 'endpoint.timeoutSeconds',
-  chatModel: 'chat.model',
-  contextWindowTokens: 'chat.contextWindowTokens',
-  exclude: 'exclude',
-  pricingInput: 'pricing.inputPerMillionTokens',
-  pricingOutput: 'pricing.outputPerMillionTokens',
-} as const;
+import { Settings } from './names';
 
 /** Settings that decide where code and key are sent: read from user settings only, never a workspace. */
-export const APPLICATION_SCOPED: readonly string[] = [SettingKeys.baseUrl, SettingKeys.headers];
+export const APPLICATION_SCOPED: readonly string[] = [Settings.baseUrl, Settings.headers];
 
 export const DEFAULT_BASE_URL = 'http://localhost:11434/v1';
 
@@ -48,6 +37,8 @@ export interface ChatSettings {
   model: string;
   /** The model's context window in tokens: prompts are budgeted to fit it. */
   contextWindowTokens: number;
+  /** Room for a thinking model's reasoning in the edit reply limit (tokens; 0: none). */
+  reasoningTokens: number;
 }
 
 export interface PricingSettings {
@@ -65,7 +56,7 @@ export interface RedlineSettings {
 
 export const DEFAULT_SETTINGS: RedlineSettings = {
   endpoint: { baseUrl: DEFAULT_BASE_URL, headers: {}, timeoutSeconds: 60 },
-  chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192 },
+  chat: { model: 'qwen2.5-coder:7b', contextWindowTokens: 8192, reasoningTokens: 2048 },
   exclude: [...DEFAULT_EXCLUDE],
   pricing: { inputPerMillion: 0, outputPerMillion: 0 },
 };

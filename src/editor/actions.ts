@@ -1,26 +1,29 @@
 import * as vscode from 'vscode';
 import { BUILTIN_ACTIONS, BUILTIN_TITLES, builtinAction } from '../core/actions/builtin';
-import { ACTIONS_SETTING, ACTIONS_SETTING_KEY, summariseProblems, validateCustomActions, type CustomActionsResult } from '../core/actions/custom';
+import { summariseProblems, validateCustomActions, type CustomActionsResult } from '../core/actions/custom';
 import { buildActionMessages, fillActionPrompt, type TestTarget } from '../core/actions/prompts';
 import { pickTargetRange, type PlainSymbol } from '../core/actions/target';
 import { usesVariable } from '../core/actions/template';
 import { testFileCandidates } from '../core/actions/testFiles';
 import type { Action, ActionContext, ActionDiagnostic, BuiltinActionId, PlainRange } from '../core/actions/types';
-import { SECTION } from '../core/config';
 import { RedlineCodeActions } from './codeActions';
 import { showProblem } from './errors';
 import { ExplainPanel } from './explainPanel';
 import type { Services } from './services';
 import { openSettings } from './settings';
+import { Commands, SECTION, Settings, settingId } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-/** Command ids of the actions (package.json `contributes.commands` declares the same). */
+const ACTIONS_SETTING = settingId(Settings.actions);
+
+/** Command ids of the actions, by built-in action id. */
 export const ActionCommands = {
-  explain: 'redline.explain',
-  document: 'redline.document',
-  fix: 'redline.fix',
-  simplify: 'redline.simplify',
-  writeTests: 'redline.writeTests',
-  runAction: 'redline.runAction',
+  explain: Commands.explain,
+  document: Commands.document,
+  fix: Commands.fix,
+  simplify: Commands.simplify,
+  writeTests: Commands.writeTests,
+  runAction: Commands.runAction,
 } as const;
 
 /** Optional arguments of the action commands (code actions pass them; the palette passes none). */
@@ -45,7 +48,7 @@ const CONTAINER_KINDS = new Set([
 
 /** Reads and validates `redline.actions` for a document's scope, fresh each time. */
 export function loadCustomActions(scope?: vscode.Uri): CustomActionsResult {
-  const raw = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(ACTIONS_SETTING_KEY);
+  const raw = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(Settings.actions);
   return validateCustomActions(raw, BUILTIN_TITLES);
 }
 
@@ -69,17 +72,17 @@ export function registerActions(services: Services): vscode.Disposable {
   );
 }
 
-export class ActionRunner implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ActionRunner extends Disposable {
   readonly panel: ExplainPanel;
   /** The problems last shown, so the same warning is not repeated on every run. */
   private shownProblems = '';
 
   constructor(private readonly services: Services) {
+    super();
     this.panel = new ExplainPanel(services);
     const builtin = (id: BuiltinActionId) => (uri?: unknown, range?: unknown, diagnostics?: unknown) =>
       this.guard(id, () => this.runFromCommand(builtinAction(id), toArgs(uri, range, diagnostics)));
-    this.disposables.push(
+    this._registerAll(
       this.panel,
       vscode.commands.registerCommand(ActionCommands.explain, builtin('explain')),
       vscode.commands.registerCommand(ActionCommands.document, builtin('document')),
@@ -139,7 +142,7 @@ export class ActionRunner implements vscode.Disposable {
     const document = editor.document;
     if (this.services.isExcluded(document.uri)) {
       showProblem(`${vscode.workspace.asRelativePath(document.uri)} matches redline.exclude, so it is never sent to the model.`, {
-        'Open Settings': () => openSettings('redline.exclude'),
+        'Open Settings': () => openSettings(settingId(Settings.exclude)),
       });
       return;
     }
@@ -264,10 +267,6 @@ export class ActionRunner implements vscode.Disposable {
       ...(custom.problems.length > 1 ? { 'Open Output': () => this.services.log.show(true) } : {}),
     });
   }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }
 
 interface ActionItem extends vscode.QuickPickItem {
@@ -292,7 +291,7 @@ async function pickAction(actions: readonly Action[], custom: CustomActionsResul
       openSettings: true,
     });
   } else if (customActions.length === 0) {
-    items.push({ label: '$(gear) Add your own actions…', description: 'redline.actions in settings', openSettings: true });
+    items.push({ label: '$(gear) Add your own actions…', description: `${ACTIONS_SETTING} in settings`, openSettings: true });
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Redline: Run Action',
@@ -307,7 +306,7 @@ function toArgs(uri: unknown, range: unknown, diagnostics?: unknown): ActionArgs
   return {
     ...(uri instanceof vscode.Uri ? { uri } : {}),
     ...(range instanceof vscode.Range ? { range } : {}),
-    ...(Array.isArray(diagnostics) && diagnostics.every((d) => d instanceof vscode.Diagnostic) ? { diagnostics: diagnostics as vscode.Diagnostic[] } : {}),
+    ...(Array.isArray(diagnostics) && diagnostics.every((d) => d instanceof vscode.Diagnostic) ? { diagnostics } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { StorageKeys } from '../core/names';
 
-const SECRET_KEY = 'redline.apiKey';
+const SECRET_KEY = StorageKeys.apiKey;
 
 /** The API key lives in SecretStorage only; OPENAI_API_KEY in the environment is the fallback. */
 export class ApiKeyStore {

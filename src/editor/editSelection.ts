@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { EXTRACT_MESSAGES, extractRewrite } from '../core/edit/extract';
+import { EXTRACT_MESSAGES } from '../core/edit/extract';
+import { decideEdit, largerLimit, type EditVerdict } from '../core/edit/outcome';
 import { lineContent } from '../core/edit/lines';
 import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, withoutUnreached, type Review } from '../core/edit/review';
 import { StreamingDiff } from '../core/edit/streamingDiff';
@@ -11,8 +12,10 @@ import { showProblem } from './errors';
 import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
 import type { EditRunner, Services } from './services';
 import { openSettings } from './settings';
+import { Commands, Settings, settingId, StorageKeys } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-const HISTORY_KEY = 'redline.instructionHistory';
+const HISTORY_KEY = StorageKeys.instructionHistory;
 const HISTORY_SIZE = 20;
 /** How often the streamed proposal is folded into the document (ms). */
 const STREAM_FRAME_MS = 40;
@@ -84,13 +87,13 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
  * Edit Selection, and the EditRunner every code-changing feature goes through: one streamed request,
  * shown as it arrives, then the proper diff for review.
  */
-export class EditController implements EditRunner, vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class EditController extends Disposable implements EditRunner {
 
   constructor(
     private readonly services: Services,
     private readonly reviews: ReviewManager,
   ) {
+    super();
     reviews.manuallyStopped = (session) => {
       session.abort?.abort(new Error('edited'));
     };
@@ -102,17 +105,17 @@ export class EditController implements EditRunner, vscode.Disposable {
       }
       return fn(session, reviews.editorFor(session.document));
     };
-    this.disposables.push(
-      vscode.commands.registerCommand('redline.editSelection', () => this.editSelectionCommand()),
-      vscode.commands.registerCommand('redline.acceptAll', withSession((s) => reviews.acceptOrReject(s, 'accepted'))),
-      vscode.commands.registerCommand('redline.rejectAll', withSession((s) => reviews.acceptOrReject(s, 'rejected'))),
-      vscode.commands.registerCommand('redline.acceptHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
-      vscode.commands.registerCommand('redline.rejectHunk', (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
-      vscode.commands.registerCommand('redline.nextHunk', withSession((s, e) => e && reviews.reveal(s, e, 1))),
-      vscode.commands.registerCommand('redline.previousHunk', withSession((s, e) => e && reviews.reveal(s, e, -1))),
-      vscode.commands.registerCommand('redline.showDiff', withSession((s) => this.showDiff(s))),
-      vscode.commands.registerCommand('redline.retry', withSession((s) => this.retry(s))),
-      vscode.commands.registerCommand('redline.cancel', withSession((s) => s.abort?.abort())),
+    this._registerAll(
+      vscode.commands.registerCommand(Commands.editSelection, () => this.editSelectionCommand()),
+      vscode.commands.registerCommand(Commands.acceptAll, withSession((s) => reviews.acceptOrReject(s, 'accepted'))),
+      vscode.commands.registerCommand(Commands.rejectAll, withSession((s) => reviews.acceptOrReject(s, 'rejected'))),
+      vscode.commands.registerCommand(Commands.acceptHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
+      vscode.commands.registerCommand(Commands.rejectHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
+      vscode.commands.registerCommand(Commands.nextHunk, withSession((s, e) => e && reviews.reveal(s, e, 1))),
+      vscode.commands.registerCommand(Commands.previousHunk, withSession((s, e) => e && reviews.reveal(s, e, -1))),
+      vscode.commands.registerCommand(Commands.showDiff, withSession((s) => this.showDiff(s))),
+      vscode.commands.registerCommand(Commands.retry, withSession((s) => this.retry(s))),
+      vscode.commands.registerCommand(Commands.cancel, withSession((s) => s.abort?.abort())),
     );
   }
 
@@ -175,12 +178,20 @@ export class EditController implements EditRunner, vscode.Disposable {
   private refuseExcluded(document: vscode.TextDocument): boolean {
     if (!this.services.isExcluded(document.uri)) return false;
     showProblem(`${vscode.workspace.asRelativePath(document.uri)} matches redline.exclude, so it is never sent to the model.`, {
-      'Open Settings': () => openSettings('redline.exclude'),
+      'Open Settings': () => openSettings(settingId(Settings.exclude)),
     });
     return true;
   }
 
-  async proposeEdit(options: { editor: vscode.TextEditor; range: vscode.Range; instruction: string; feature: string; messages?: ChatMessage[] }): Promise<void> {
+  async proposeEdit(options: {
+    editor: vscode.TextEditor;
+    range: vscode.Range;
+    instruction: string;
+    feature: string;
+    messages?: ChatMessage[];
+    /** The reply limit in tokens (Retry with a larger limit); else the prompt's. */
+    maxTokens?: number;
+  }): Promise<void> {
     const { editor, instruction, feature } = options;
     const document = editor.document;
     if (this.refuseExcluded(document)) return;
@@ -199,7 +210,7 @@ export class EditController implements EditRunner, vscode.Disposable {
     const after = document.getText(new vscode.Range(fullRange.end, document.lineAt(document.lineCount - 1).range.end));
 
     let messages = options.messages;
-    let maxTokens: number | undefined;
+    let maxTokens = options.maxTokens;
     if (!messages) {
       const diagnostics = vscode.languages
         .getDiagnostics(document.uri)
@@ -214,13 +225,14 @@ export class EditController implements EditRunner, vscode.Disposable {
         after: redactSecrets(after).text,
         diagnostics,
         contextWindowTokens: settings.chat.contextWindowTokens,
+        reasoningTokens: settings.chat.reasoningTokens,
       });
       if (!prompt.ok) {
-        showProblem(prompt.message, { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') }, 'error');
+        showProblem(prompt.message, { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) }, 'error');
         return;
       }
       messages = prompt.messages;
-      maxTokens = prompt.maxTokens;
+      maxTokens = options.maxTokens ?? prompt.maxTokens;
     }
 
     const originalLines = proposalLines(originalText, finalEol);
@@ -240,7 +252,7 @@ export class EditController implements EditRunner, vscode.Disposable {
 
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Redline is writing…', cancellable: true },
-      async (_progress, token) => {
+      async (progress, token) => {
         const link = abortSignalFrom(token, abort.signal);
         const streaming = new StreamingDiff(insertion ? '' : originalText, { languageId: document.languageId, eol, before, after });
         let lastFrame = 0;
@@ -262,9 +274,16 @@ export class EditController implements EditRunner, vscode.Disposable {
         };
         try {
           const client = await this.services.modelClient('chat');
-          const stream = client.streamChat({ feature, model: settings.chat.model, messages: messages!, temperature: 0.1, maxTokens, signal: link.signal });
+          // "thinking…" while the model reasons (reasoning_content deltas, or a <think> block in the text).
+          let shown = '';
+          const say = (message: string): void => {
+            if (message !== shown) progress.report({ message: (shown = message) });
+          };
+          const onReasoning = (): void => say('thinking…');
+          const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal, onReasoning });
           for await (const delta of stream) {
             streaming.push(delta);
+            say(streaming.thinking ? 'thinking…' : '');
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
           }
           if (frame) clearTimeout(frame);
@@ -272,17 +291,18 @@ export class EditController implements EditRunner, vscode.Disposable {
           log.info(`edit ${session.id}: reply of ${result.text.length} characters`);
           await session.settled();
           if (session.disposed) return;
-          const extracted = extractRewrite(result.text, { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after });
-          if (!extracted.ok) {
+          const verdict = decideEdit(
+            { text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
+            { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after },
+          );
+          if (verdict.kind === 'refusal') {
             outcome = 'error';
-            log.warn(`edit ${session.id}: reply refused (${extracted.reason}): ${JSON.stringify(result.text.slice(0, 500))}`);
+            log.warn(`edit ${session.id}: reply refused (${verdict.reason}, finish ${result.finishReason ?? 'none'}): ${JSON.stringify(result.text.slice(0, 500))}`);
             await this.restoreAndEnd(session);
-            const retry = (): void => void this.proposeEdit(options);
-            if (extracted.reason === 'unchanged') void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
-            else showProblem(extracted.message, { Retry: retry, 'Open Output': () => log.show(true) });
+            this.showRefusal(verdict, result.text, options, maxTokens, result.usage.completionTokens);
             return;
           }
-          const proposal = insertion ? insertionProposal(document, options.range, region, extracted.text, eol, finalEol) : extracted.text;
+          const proposal = insertion ? insertionProposal(document, options.range, region, verdict.text, eol, finalEol) : verdict.text;
           const finalReview = createReview({ startLine: session.review.startLine, originalText, proposalText: proposal, eol, finalEol });
           if (pendingCount(finalReview) === 0) {
             await this.restoreAndEnd(session);
@@ -324,6 +344,26 @@ export class EditController implements EditRunner, vscode.Disposable {
         }
       },
     );
+  }
+
+  /** Says why a reply is not proposed, with its next steps (core decides them: src/core/edit/outcome.ts). */
+  private showRefusal(verdict: Extract<EditVerdict, { kind: 'refusal' }>, reply: string, options: Parameters<EditController['proposeEdit']>[0], limit: number | undefined, used: number): void {
+    if (verdict.reason === 'unchanged') {
+      void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
+      return;
+    }
+    const log = this.services.log;
+    const actions: Record<string, () => void> = {};
+    for (const step of verdict.nextSteps) {
+      if (step === 'retryLarger') actions['Retry with a Larger Limit'] = () => void this.proposeEdit({ ...options, maxTokens: largerLimit(limit, used) });
+      else if (step === 'retry') actions.Retry = () => void this.proposeEdit(options);
+    }
+    if (verdict.showReply && reply.trim() !== '') {
+      // The whole reply goes to the log (model output, shown as text); the button opens it there.
+      log.info(`edit reply, refused (${verdict.reason}):\n${reply.slice(0, 20_000)}`);
+      actions['Show Reply'] = () => log.show(true);
+    } else if (verdict.nextSteps.includes('openOutput')) actions['Open Output'] = () => log.show(true);
+    showProblem(verdict.message, actions);
   }
 
   async reviewReplacement(options: { editor: vscode.TextEditor; range: vscode.Range; replacement: string; feature: string }): Promise<void> {
@@ -402,10 +442,6 @@ export class EditController implements EditRunner, vscode.Disposable {
     const endLine = Math.max(startLine, startLine + lineCount - 1);
     const range = new vscode.Range(startLine, 0, endLine, editor.document.lineAt(Math.min(endLine, editor.document.lineCount - 1)).text.length);
     await this.proposeEdit({ editor, range, instruction, feature: session.feature });
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelError, NextStep } from '../core/model/types';
 import { openSettings } from './settings';
+import { Commands, SettingsQueries } from '../core/names';
 
 const LABELS: Record<NextStep, string> = {
   setApiKey: 'Set API Key',
@@ -22,10 +23,10 @@ export function showModelError(log: vscode.LogOutputChannel, error: ModelError, 
     const step = steps.find((s) => LABELS[s] === picked);
     switch (step) {
       case 'setApiKey':
-        void vscode.commands.executeCommand('redline.setApiKey');
+        void vscode.commands.executeCommand(Commands.setApiKey);
         break;
       case 'openSettings':
-        openSettings('redline.endpoint');
+        openSettings(SettingsQueries.endpoint);
         break;
       case 'retry':
         retry?.();

@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { answerProblem, answerSoFar } from '../core/reply';
 import {
   isPersistedThread,
   parseFromWebview,
@@ -17,8 +18,10 @@ import { isOpenableLink, renderMarkdown, type CodeBlock } from '../core/markdown
 import { showProblem } from './errors';
 import type { Services } from './services';
 import { openSettings } from './settings';
+import { Settings, settingId, Views } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-export const EXPLAIN_VIEW_TYPE = 'redline.explain';
+export const EXPLAIN_VIEW_TYPE = Views.explain;
 
 /** How often a streaming answer is re-rendered and sent to the webview. */
 const RENDER_INTERVAL_MS = 80;
@@ -43,7 +46,7 @@ interface Running {
  * the thread (Markdown, code blocks, the explained code's location); the webview only shows HTML that
  * was rendered and sanitised here, and keeps a copy of the thread with setState for reloads.
  */
-export class ExplainPanel implements vscode.Disposable {
+export class ExplainPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
@@ -52,10 +55,10 @@ export class ExplainPanel implements vscode.Disposable {
   private renderTimer: NodeJS.Timeout | undefined;
   /** Code blocks by id, for Copy and Apply. */
   private blocks = new Map<string, CodeBlock>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
-    this.disposables.push(
+    super();
+    this._register(
       vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
       }),
@@ -71,7 +74,7 @@ export class ExplainPanel implements vscode.Disposable {
     if (promptTokens > settings.chat.contextWindowTokens * THREAD_SHARE) {
       showProblem(
         `the selection is too large to explain (${promptTokens} tokens for a ${settings.chat.contextWindowTokens}-token context window). Select less, or raise redline.chat.contextWindowTokens if your model allows it.`,
-        { 'Open Settings': () => openSettings('redline.chat.contextWindowTokens') },
+        { 'Open Settings': () => openSettings(settingId(Settings.contextWindowTokens)) },
       );
       return;
     }
@@ -126,17 +129,22 @@ export class ExplainPanel implements vscode.Disposable {
     const log = this.services.log;
     try {
       const client = await this.services.modelClient('chat');
-      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal });
+      // Reasoning sent apart is not shown: the panel says "Thinking…" while no answer has come.
+      const stream = client.streamChat({ feature: 'explain', model: settings.chat.model, messages, temperature: 0.2, signal: abort.signal, onReasoning: () => undefined });
       stream.result.catch(() => undefined); // awaited below unless the loop is left early
       for await (const delta of stream) {
         if (this.running !== running) break;
         turn.answer += delta;
         this.scheduleRender(turnIndex);
       }
-      if (this.running === running) await stream.result;
+      const result = this.running === running ? await stream.result : undefined;
       if (abort.signal.aborted) {
         outcome = 'cancelled';
         turn.stopped = true;
+      } else if (result) {
+        // Reasoning and no answer, or an answer cut off: said under what arrived.
+        const problem = answerProblem({ text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens });
+        if (problem) turn.error = problem;
       }
     } catch (err) {
       if (abort.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) {
@@ -199,7 +207,8 @@ export class ExplainPanel implements vscode.Disposable {
   private renderTurn(index: number): string {
     const turn = this.thread?.turns[index];
     if (!turn) return '';
-    const { html, codeBlocks } = renderMarkdown(turn.answer, `t${index}-`);
+    // Reasoning in the text (<think>…</think>) is never shown, nor offered as code to apply.
+    const { html, codeBlocks } = renderMarkdown(answerSoFar(turn.answer).answer, `t${index}-`);
     for (const id of [...this.blocks.keys()]) if (id.startsWith(`t${index}-`)) this.blocks.delete(id);
     for (const block of codeBlocks) this.blocks.set(block.id, block);
     return html;
@@ -403,10 +412,11 @@ export class ExplainPanel implements vscode.Disposable {
 </html>`;
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.stop();
     this.clearRenderTimer();
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

@@ -2,21 +2,20 @@ import * as vscode from 'vscode';
 import { CompletionEngine, type EngineSettings } from '../core/completion/engine';
 import { symbolsNearCursor } from '../core/completion/position';
 import {
-  CompletionCommands,
-  CompletionSettingKeys,
   SNOOZE_MS,
   isLanguageEnabled,
   readCompletionSettings,
   suggestionsOff,
 } from '../core/completion/settings';
 import { SOURCE_LIMITS, definitionsSource, importsOf, openEditorsSource, recentEditsSource, symbolsSource, workspaceSource } from '../core/completion/sources';
-import { SECTION } from '../core/config';
 import { type DefinitionSnippet, declarationBlock } from '../core/context/definitions';
 import type { ContextSource } from '../core/context/gather';
 import { OpenEditorSnippets, type OpenDocument, RecentEdits } from '../core/context/snippets';
 import { INDEX_GLOB, INDEX_SKIP, WorkspaceIndex } from '../core/context/workspaceIndex';
 import { abortSignalFrom } from '../core/model/cancel';
 import type { Services } from './services';
+import { Commands, SECTION, Settings, StatusItems, StorageKeys } from '../core/names';
+import { DisposableStore } from '../core/lifecycle';
 
 /**
  * Inline suggestions (ghost text) through VS Code's stable InlineCompletionItemProvider. Thin: it
@@ -25,7 +24,7 @@ import type { Services } from './services';
  * accept (Ctrl+→) and Escape are VS Code's own.
  */
 
-const SNOOZE_KEY = 'redline.completion.snoozedUntil';
+const SNOOZE_KEY = StorageKeys.completionSnoozedUntil;
 /** Documents worth suggesting in: real files, untitled buffers, notebook cells, remote files. */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-notebook-cell', 'vscode-remote', 'vscode-vfs']);
 
@@ -41,13 +40,14 @@ function relativePath(uri: vscode.Uri): string {
 
 export function registerInlineCompletions(services: Services): vscode.Disposable {
   const log = services.log;
-  const subscriptions: vscode.Disposable[] = [];
+  // Everything registered here, the lazily created watcher and index included, is disposed with it.
+  const owned = new DisposableStore();
   const engine = new CompletionEngine({
     client: () => services.modelClient('completion'),
     log,
     busy: (feature) => services.status.busy(feature),
   });
-  subscriptions.push({ dispose: () => engine.dispose() });
+  owned.add(engine);
 
   const snoozedUntil = () => services.context.globalState.get<number>(SNOOZE_KEY);
 
@@ -94,7 +94,7 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
       index?.remove(relativePath(uri));
       recent.rename(relativePath(uri), undefined);
     });
-    subscriptions.push(watcher, { dispose: () => index?.dispose() });
+    owned.addAll(watcher, { dispose: () => index?.dispose() });
     return index;
   };
 
@@ -153,7 +153,7 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
       return found.filter((d): d is DefinitionSnippet => d !== undefined);
     });
 
-  subscriptions.push(
+  owned.addAll(
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (!SCHEMES.has(event.document.uri.scheme) || event.contentChanges.length === 0) return;
       const change = event.contentChanges[0];
@@ -221,12 +221,12 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
       }
     },
   };
-  subscriptions.push(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
+  owned.add(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
 
   // ---- commands and the status bar toggle
-  const item = vscode.window.createStatusBarItem('redline.completion', vscode.StatusBarAlignment.Right, 99);
+  const item = vscode.window.createStatusBarItem(StatusItems.completion, vscode.StatusBarAlignment.Right, 99);
   item.name = 'Redline Inline Suggestions';
-  item.command = CompletionCommands.toggle;
+  item.command = Commands.completionToggle;
   let snoozeTimer: ReturnType<typeof setTimeout> | undefined;
   const renderStatus = () => {
     const settings = readEngineSettings(services);
@@ -251,28 +251,28 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
     item.show();
   };
   renderStatus();
-  subscriptions.push(
+  owned.addAll(
     item,
     { dispose: () => snoozeTimer && clearTimeout(snoozeTimer) },
     vscode.window.onDidChangeActiveTextEditor(() => renderStatus()),
-    vscode.commands.registerCommand(CompletionCommands.toggle, async () => {
+    vscode.commands.registerCommand(Commands.completionToggle, async () => {
       const until = snoozedUntil();
       if (until !== undefined && until > Date.now()) {
         await services.context.globalState.update(SNOOZE_KEY, undefined);
       } else {
         const enabled = readEngineSettings(services).enabled;
-        await vscode.workspace.getConfiguration(SECTION).update(CompletionSettingKeys.enabled, !enabled, vscode.ConfigurationTarget.Global);
+        await vscode.workspace.getConfiguration(SECTION).update(Settings.completionEnabled, !enabled, vscode.ConfigurationTarget.Global);
       }
       renderStatus();
     }),
-    vscode.commands.registerCommand(CompletionCommands.snooze, async () => {
+    vscode.commands.registerCommand(Commands.completionSnooze, async () => {
       await services.context.globalState.update(SNOOZE_KEY, Date.now() + SNOOZE_MS);
       renderStatus();
       void vscode.window.showInformationMessage('Redline inline suggestions are snoozed for 30 minutes.');
     }),
   );
 
-  return vscode.Disposable.from(...subscriptions.reverse());
+  return owned;
 }
 
 function indentOf(document: vscode.TextDocument): { insertSpaces: boolean; tabSize: number } | undefined {

@@ -13,14 +13,10 @@ import {
   type Rendered,
   type Review,
 } from '../core/edit/review';
+import { Colors, Commands, ContextKeys, StorageKeys } from '../core/names';
+import { Disposable } from '../core/lifecycle';
 
-/** Context keys, one place. */
-export const ContextKeys = {
-  reviewActive: 'redline.reviewActive',
-  streaming: 'redline.streaming',
-} as const;
-
-const PERSIST_KEY = 'redline.openReviews';
+const PERSIST_KEY = StorageKeys.openReviews;
 /** How many recent states of a review are kept for a reload (VS Code backs up a buffer after a pause). */
 const HISTORY_STATES = 12;
 export const DIFF_SCHEME = 'redline-diff';
@@ -202,9 +198,8 @@ export class ReviewSession {
 /**
  * All open reviews: decorations, CodeLens, commands' targets, user edits, saves, closing and reloads.
  */
-export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ReviewManager extends Disposable implements vscode.CodeLensProvider, vscode.TextDocumentContentProvider {
   private readonly sessions = new Map<string, ReviewSession>();
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly codeLensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.codeLensEmitter.event;
   private readonly diffEmitter = new vscode.EventEmitter<vscode.Uri>();
@@ -216,14 +211,14 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
 
   private readonly removedDecoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('redline.removedLineBackground'),
-    overviewRulerColor: new vscode.ThemeColor('redline.removedLineBackground'),
+    backgroundColor: new vscode.ThemeColor(Colors.removedLineBackground),
+    overviewRulerColor: new vscode.ThemeColor(Colors.removedLineBackground),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
   private readonly addedDecoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor('redline.addedLineBackground'),
-    overviewRulerColor: new vscode.ThemeColor('redline.addedLineBackground'),
+    backgroundColor: new vscode.ThemeColor(Colors.addedLineBackground),
+    overviewRulerColor: new vscode.ThemeColor(Colors.addedLineBackground),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
   private readonly unreachedDecoration = vscode.window.createTextEditorDecorationType({
@@ -238,7 +233,8 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     readonly log: vscode.LogOutputChannel,
     private readonly state: vscode.Memento,
   ) {
-    this.disposables.push(
+    super();
+    this._registerAll(
       this.removedDecoration,
       this.addedDecoration,
       this.unreachedDecoration,
@@ -399,22 +395,22 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     if (session.status === 'streaming') {
       return [
         new vscode.CodeLens(top, { title: '$(loading~spin) Redline is writing…', command: '' }),
-        new vscode.CodeLens(top, { title: 'Cancel', command: 'redline.cancel', arguments: [document.uri] }),
+        new vscode.CodeLens(top, { title: 'Cancel', command: Commands.cancel, arguments: [document.uri] }),
       ];
     }
     const r = session.rendered();
     const lenses = [
-      new vscode.CodeLens(top, { title: `$(check-all) Accept All`, command: 'redline.acceptAll', arguments: [document.uri], tooltip: 'Accept every change (Ctrl+Alt+Shift+Y)' }),
-      new vscode.CodeLens(top, { title: `$(close-all) Reject All`, command: 'redline.rejectAll', arguments: [document.uri], tooltip: 'Restore the original text (Ctrl+Alt+Shift+N)' }),
-      new vscode.CodeLens(top, { title: '$(diff) Side-by-Side Diff', command: 'redline.showDiff', arguments: [document.uri] }),
-      new vscode.CodeLens(top, { title: '$(refresh) Retry…', command: 'redline.retry', arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: `$(check-all) Accept All`, command: Commands.acceptAll, arguments: [document.uri], tooltip: 'Accept every change (Ctrl+Alt+Shift+Y)' }),
+      new vscode.CodeLens(top, { title: `$(close-all) Reject All`, command: Commands.rejectAll, arguments: [document.uri], tooltip: 'Restore the original text (Ctrl+Alt+Shift+N)' }),
+      new vscode.CodeLens(top, { title: '$(diff) Side-by-Side Diff', command: Commands.showDiff, arguments: [document.uri] }),
+      new vscode.CodeLens(top, { title: '$(refresh) Retry…', command: Commands.retry, arguments: [document.uri] }),
     ];
     for (const h of r.hunks) {
       const line = base + (h.oldEnd > h.oldStart ? h.oldStart : h.newStart);
       const at = new vscode.Range(line, 0, line, 0);
       lenses.push(
-        new vscode.CodeLens(at, { title: '$(check) Accept', command: 'redline.acceptHunk', arguments: [document.uri, h.id], tooltip: 'Accept this change (Ctrl+Alt+Y)' }),
-        new vscode.CodeLens(at, { title: '$(close) Reject', command: 'redline.rejectHunk', arguments: [document.uri, h.id], tooltip: 'Reject this change (Ctrl+Alt+N)' }),
+        new vscode.CodeLens(at, { title: '$(check) Accept', command: Commands.acceptHunk, arguments: [document.uri, h.id], tooltip: 'Accept this change (Ctrl+Alt+Y)' }),
+        new vscode.CodeLens(at, { title: '$(close) Reject', command: Commands.rejectHunk, arguments: [document.uri, h.id], tooltip: 'Reject this change (Ctrl+Alt+N)' }),
       );
     }
     return lenses;
@@ -560,13 +556,14 @@ export class ReviewManager implements vscode.CodeLensProvider, vscode.TextDocume
     this.changed(session);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (this.persistTimer) {
       clearTimeout(this.persistTimer);
       void this.persist();
     }
     for (const s of this.sessions.values()) s.abort?.abort();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ModelError } from '../core/model/types';
 import type { Services } from './services';
+import { SECTION, Settings } from '../core/names';
 
 /** Lists the endpoint's models (GET /models) and stores the pick in user settings. */
 export async function selectModel(services: Services): Promise<void> {
@@ -26,5 +27,5 @@ export async function selectModel(services: Services): Promise<void> {
     placeHolder: ids.length ? `Current: ${current}` : 'The server listed no models; type a model name',
   });
   if (!picked) return;
-  await vscode.workspace.getConfiguration('redline').update('chat.model', picked.label, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration(SECTION).update(Settings.chatModel, picked.label, vscode.ConfigurationTarget.Global);
 }

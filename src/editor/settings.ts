@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { APPLICATION_SCOPED, DEFAULT_SETTINGS, SECTION, SettingKeys, type RedlineSettings } from '../core/config';
+import { APPLICATION_SCOPED, DEFAULT_SETTINGS, type RedlineSettings } from '../core/config';
+import { SECTION, Settings, SettingsQueries } from '../core/names';
 
 /**
  * Reads a setting. Endpoint settings decide where code and the key go, so they are taken from user
@@ -34,25 +35,26 @@ function stringRecord(value: unknown): Record<string, string> {
 export function readSettings(): RedlineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
-  const exclude = read<unknown>(config, SettingKeys.exclude, d.exclude);
+  const exclude = read<unknown>(config, Settings.exclude, d.exclude);
   return {
     endpoint: {
-      baseUrl: String(read(config, SettingKeys.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
-      headers: stringRecord(read<unknown>(config, SettingKeys.headers, {})),
-      timeoutSeconds: positive(read(config, SettingKeys.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+      baseUrl: String(read(config, Settings.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
+      headers: stringRecord(read<unknown>(config, Settings.headers, {})),
+      timeoutSeconds: positive(read(config, Settings.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
     },
     chat: {
-      model: String(read(config, SettingKeys.chatModel, d.chat.model) || d.chat.model).trim(),
-      contextWindowTokens: positive(read(config, SettingKeys.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
+      contextWindowTokens: positive(read(config, Settings.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
+      reasoningTokens: Math.floor(nonNegative(read(config, Settings.reasoningTokens, d.chat.reasoningTokens))),
     },
     exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
     pricing: {
-      inputPerMillion: nonNegative(read(config, SettingKeys.pricingInput, 0)),
-      outputPerMillion: nonNegative(read(config, SettingKeys.pricingOutput, 0)),
+      inputPerMillion: nonNegative(read(config, Settings.pricingInput, 0)),
+      outputPerMillion: nonNegative(read(config, Settings.pricingOutput, 0)),
     },
   };
 }
 
-export function openSettings(query = '@ext:redline.redline'): void {
+export function openSettings(query: string = SettingsQueries.all): void {
   void vscode.commands.executeCommand('workbench.action.openSettings', query);
 }

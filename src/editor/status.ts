@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import type { RequestEvent } from '../core/model/types';
 import { cost, formatTokens, record, totals, type DayUsage, type Pricing } from '../core/usage/ledger';
 import type { StatusReporter } from './services';
+import { Commands, SettingsQueries, StatusItems, StorageKeys } from '../core/names';
 
-const USAGE_KEY = 'redline.usage';
+const USAGE_KEY = StorageKeys.usage;
 
 /**
  * The status bar item: model, busy/idle/error, tokens and estimated cost today. Clicking it opens a
  * small menu of the things people look for (key, settings, log).
  */
 export class Status implements StatusReporter, vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('redline.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(StatusItems.main, vscode.StatusBarAlignment.Right, 100);
   private running = new Map<number, string>();
   private nextId = 0;
   private lastError: string | undefined;
@@ -21,7 +22,7 @@ export class Status implements StatusReporter, vscode.Disposable {
     private readonly pricing: () => Pricing,
   ) {
     this.item.name = 'Redline';
-    this.item.command = 'redline.statusMenu';
+    this.item.command = Commands.statusMenu;
     this.render();
     this.item.show();
   }
@@ -74,12 +75,13 @@ export class Status implements StatusReporter, vscode.Disposable {
 
 export async function showStatusMenu(): Promise<void> {
   const items: (vscode.QuickPickItem & { command: string; args?: unknown[] })[] = [
-    { label: '$(edit) Edit Selection…', command: 'redline.editSelection' },
-    { label: '$(key) Set API Key', command: 'redline.setApiKey' },
-    { label: '$(trash) Clear API Key', command: 'redline.clearApiKey' },
-    { label: '$(server) Select Chat Model…', command: 'redline.selectModel' },
-    { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: ['@ext:redline.redline'] },
-    { label: '$(output) Show Log', command: 'redline.showLog' },
+    { label: '$(edit) Edit Selection…', command: Commands.editSelection },
+    { label: '$(key) Set API Key', command: Commands.setApiKey },
+    { label: '$(trash) Clear API Key', command: Commands.clearApiKey },
+    { label: '$(server) Select Chat Model…', command: Commands.selectModel },
+    { label: '$(arrow-right) Toggle Next Edit Suggestions', command: Commands.nextEditToggle },
+    { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: [SettingsQueries.all] },
+    { label: '$(output) Show Log', command: Commands.showLog },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Redline' });
   if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));

@@ -185,4 +185,31 @@ describe('completion/engine against the scripted server', () => {
     assert.ok(prompt.includes('formatPrice'));
     assert.ok(!prompt.includes(token));
   });
+  describe('replies cut off or thinking', () => {
+    it('a reply cut off by the token limit keeps its last line only when that line is complete', async () => {
+      server.enqueue({ reply: 'computeTotal(it', finishReason: 'length' });
+      assert.strictEqual((await engine.provide(doc('const total = '), settings, live())).text, '');
+      server.enqueue({ reply: 'computeTotal(items);', finishReason: 'length' });
+      assert.strictEqual((await engine.provide(doc('const sum = '), settings, live())).text, 'computeTotal(items);');
+    });
+
+    it('a multi-line reply whose stream closed without a finish reason loses its unfinished last line', async () => {
+      server.enqueue({ chunks: ['const s = a + b;\n', '  return s *'], fault: 'endWithoutFinish' });
+      const out = await engine.provide(doc('function add(a, b) {\n  ', '\n}\n'), settings, live());
+      assert.strictEqual(out.text, 'const s = a + b;');
+    });
+
+    it('the same reply, finished, is kept whole', async () => {
+      server.enqueue({ chunks: ['const s = a + b;\n', '  return s *'] });
+      const out = await engine.provide(doc('function add(a, b) {\n  ', '\n}\n'), settings, live());
+      assert.strictEqual(out.text, 'const s = a + b;\n  return s *');
+    });
+
+    it('chat mode: reasoning_content never reaches the suggestion', async () => {
+      settings.mode = 'chat';
+      server.enqueue({ reasoning: ['a + b ', 'is the sum'], reply: 'a + b;' });
+      const out = await engine.provide(doc('function add(a, b) {\n  return ', '\n}\n'), settings, live());
+      assert.strictEqual(out.text, 'a + b;');
+    });
+  });
 });

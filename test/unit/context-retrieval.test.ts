@@ -5,7 +5,7 @@ import { importedPaths } from '../../src/core/context/imports';
 import { symbolsSource } from '../../src/core/completion/sources';
 import { type ContextSource, gatherContext } from '../../src/core/context/gather';
 import { fitParts } from '../../src/core/context/parts';
-import { Bm25Stats, bm25Document, jaccard, slidingWindows, termSet, terms } from '../../src/core/context/similarity';
+import { Bm25Stats, bm25Document, jaccard, slidingWindows, terms } from '../../src/core/context/similarity';
 import { OpenEditorSnippets, RecentEdits, queryText } from '../../src/core/context/snippets';
 import { cursorWindows } from '../../src/core/context/windows';
 import { WorkspaceIndex } from '../../src/core/context/workspaceIndex';

@@ -72,6 +72,20 @@ describe('buildEditPrompt', () => {
     }
   });
 
+  it('adds room for reasoning to the reply limit, at most half of the context room, within the window', () => {
+    const plain = ok(buildEditPrompt(input({ contextWindowTokens: 100_000 })));
+    const thinking = ok(buildEditPrompt(input({ contextWindowTokens: 100_000, reasoningTokens: 2048 })));
+    assert.strictEqual(thinking.reasoningTokens, 2048);
+    assert.strictEqual(thinking.maxTokens, plain.maxTokens + 2048);
+    assert.strictEqual(plain.reasoningTokens, 0);
+    // A small window: the context keeps at least half of its room, and the whole request fits the window.
+    const tight = ok(buildEditPrompt(input({ contextWindowTokens: 1500, maxOutputTokens: 300, reasoningTokens: 100_000 })));
+    const roomy = ok(buildEditPrompt(input({ contextWindowTokens: 1500, maxOutputTokens: 300 })));
+    assert.ok(tight.reasoningTokens > 0);
+    assert.ok(tight.promptTokens + tight.maxTokens <= 1500, `${tight.promptTokens} + ${tight.maxTokens}`);
+    assert.ok(tight.promptTokens > roomy.promptTokens / 2, 'the context is not given away to reasoning');
+  });
+
   it('sizes the reply room from the selection unless told', () => {
     const auto = ok(buildEditPrompt(input()));
     assert.strictEqual(auto.maxTokens, Math.ceil(countTokens(selection) * 1.5) + 256);

@@ -7,7 +7,7 @@ import { extractRewrite, ExtractContext, findFencedBlocks, isProseLine, stripRea
 /**
  * Raw model replies beside the expected result: fixtures/edit/<case>/
  *   selection.txt, reply.txt, expected.txt (absent when the reply must be refused),
- *   optional before.txt / after.txt, and case.json { languageId?, refused?: "empty"|"noCode"|"unchanged" }.
+ *   optional before.txt / after.txt, and case.json { languageId?, refused?: a RefusalReason (extract.ts) }.
  */
 const FIXTURES = path.join(__dirname, '../../../test/unit/fixtures/edit');
 

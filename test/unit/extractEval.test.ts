@@ -7,6 +7,13 @@ import { main, runSuite } from '../../eval/run';
 const SUITE = path.join(__dirname, '../../../eval/suites/edit.jsonl');
 
 describe('eval: edit suite through the runner', () => {
+  it('passes every recorded adversarial reply (diffs, split and nested fences, reasoning, cut-off, noise)', async () => {
+    const lines: string[] = [];
+    const summary = await runSuite(path.join(__dirname, '../../../eval/suites/edit-adversarial.jsonl'), { print: (l) => lines.push(l) });
+    assert.ok(summary.cases >= 45, `${summary.cases} cases`);
+    assert.deepStrictEqual(lines, [JSON.stringify({ suite: 'edit-adversarial', cases: summary.cases, passed: summary.cases, rate: 1 })]);
+  });
+
   it('ships at least 45 edit cases and passes them all with the extension code', async () => {
     const lines: string[] = [];
     const summary = await runSuite(SUITE, { print: (l) => lines.push(l) });

@@ -70,6 +70,22 @@ describe('FakeModelServer', () => {
     assert.deepEqual(last.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
   });
 
+  it('streams scripted reasoning first, in reasoning_content or reasoning, apart from the content', async () => {
+    for (const field of ['reasoning_content', 'reasoning'] as const) {
+      server.enqueue({ reasoning: ['x', 'y'], reasoningField: field, chunks: ['a'] });
+      const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const deltas = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e).choices[0].delta);
+      assert.deepEqual(deltas, [{ role: 'assistant', content: null, [field]: 'x' }, { content: null, [field]: 'y' }, { content: 'a' }, {}]);
+    }
+  });
+
+  it('ends a stream with neither finish_reason nor [DONE] when scripted', async () => {
+    server.enqueue({ chunks: ['a', 'b'], fault: 'endWithoutFinish' });
+    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    const events = sseData(await res.text());
+    assert.deepEqual(events.map((e) => JSON.parse(e).choices[0].finish_reason), [null, null]);
+  });
+
   it('sends no usage chunk unless include_usage is asked for', async () => {
     const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const chunks = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e));
@@ -79,13 +95,13 @@ describe('FakeModelServer', () => {
   it('answers non-streamed chat and completions as JSON', async () => {
     server.enqueue({ reply: 'whole reply', endpoint: 'chat' });
     const chatRes = await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
-    const chat = (await chatRes.json()) as any;
+    const chat = await chatRes.json();
     assert.equal(chat.object, 'chat.completion');
     assert.equal(chat.choices[0].message.content, 'whole reply');
     assert.equal(typeof chat.usage.prompt_tokens, 'number');
 
     const completionRes = await post(`${baseURL}/completions`, { model: 'm', prompt: 'let x = ', suffix: ';\n' });
-    const completion = (await completionRes.json()) as any;
+    const completion = await completionRes.json();
     assert.equal(completion.object, 'text_completion');
     assert.equal(completion.choices[0].text, DEFAULT_COMPLETION);
     assert.equal(server.requests[1].body.suffix, ';\n');
@@ -107,7 +123,7 @@ describe('FakeModelServer', () => {
     const texts: string[] = [];
     for (const url of ['chat/completions', 'chat/completions', 'completions']) {
       const body = url === 'completions' ? { model: 'm', prompt: 'p' } : { model: 'm', messages: [{ role: 'user', content: 'x' }] };
-      const json = (await (await post(`${baseURL}/${url}`, body)).json()) as any;
+      const json = (await (await post(`${baseURL}/${url}`, body)).json());
       texts.push(json.choices[0].message?.content ?? json.choices[0].text);
     }
     assert.deepEqual(texts, ['first chat', 'second chat', 'for completions']);
@@ -120,9 +136,9 @@ describe('FakeModelServer', () => {
 
   it('asks the responder when the queue is empty, and falls back to the default', async () => {
     server.setResponder((req) => (req.body.messages[0].content === 'ping' ? { reply: 'pong' } : undefined));
-    const pong = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'ping' }] })).json()) as any;
+    const pong = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'ping' }] })).json());
     assert.equal(pong.choices[0].message.content, 'pong');
-    const other = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'no code' }] })).json()) as any;
+    const other = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'no code' }] })).json());
     assert.match(other.choices[0].message.content, new RegExp(DEMO_COMMENT));
   });
 
@@ -151,7 +167,7 @@ describe('FakeModelServer', () => {
     for (let i = 0; i < 4; i++) {
       const res = await post(`${baseURL}/chat/completions`, { model: 'gone', messages: [] });
       statuses.push(res.status);
-      const json = (await res.json()) as any;
+      const json = await res.json();
       assert.equal(typeof json.error.message, 'string');
       if (i === 0) assert.equal(res.headers.get('retry-after'), '3');
       if (i === 1) assert.match(json.error.message, /gone/);
@@ -227,11 +243,11 @@ describe('FakeModelServer', () => {
     const queued = await post(`${origin}/__control/enqueue`, [{ reply: 'from control' }, { fault: 'http500' }]);
     assert.equal(queued.status, 200);
     assert.equal(server.pendingScripts(), 2);
-    const first = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [] })).json()) as any;
+    const first = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [] })).json());
     assert.equal(first.choices[0].message.content, 'from control');
     assert.equal((await post(`${baseURL}/chat/completions`, { model: 'm', messages: [] })).status, 500);
 
-    const log = (await (await fetch(`${origin}/__control/requests`)).json()) as any;
+    const log = (await (await fetch(`${origin}/__control/requests`)).json());
     assert.equal(log.requests.length, 2);
     assert.equal(log.requests[0].body.model, 'm');
     assert.equal(log.counts.chat, 2);

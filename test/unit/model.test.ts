@@ -111,6 +111,54 @@ describe('model client against the fake OpenAI server', () => {
     return { client, logger, events, sleeps };
   }
 
+  describe('replies that are not what they seem', () => {
+    for (const field of ['reasoning_content', 'reasoning'] as const) {
+      it(`keeps ${field} deltas out of the text and hands them to onReasoning`, async () => {
+        const h = harness();
+        server.enqueue({ reasoning: ['The loop ', 'adds prices.'], reasoningField: field, chunks: ['```ts\n', 'x();\n', '```'], omitUsage: true });
+        const thoughts: string[] = [];
+        const stream = h.client.streamChat(chat('x', { onReasoning: (d) => thoughts.push(d) }));
+        const { deltas, error } = await collect(stream);
+        assert.equal(error, undefined);
+        assert.deepEqual(deltas, ['```ts\n', 'x();\n', '```']);
+        assert.deepEqual(thoughts, ['The loop ', 'adds prices.']);
+        const result = await stream.result;
+        assert.equal(result.text, '```ts\nx();\n```');
+        assert.equal(result.reasoning, 'The loop adds prices.');
+        // The estimate counts the reasoning: it took tokens too.
+        assert.equal(result.usage.completionTokens, Math.ceil(('The loop adds prices.'.length + result.text.length) / 4));
+      });
+    }
+
+    it('a reply with reasoning and no content is no "empty reply" error: the text is empty, the reasoning kept', async () => {
+      const h = harness();
+      server.enqueue({ reasoning: ['Thinking ', 'and thinking'], chunks: [], finishReason: 'length' });
+      const stream = h.client.streamChat(chat('x'));
+      const { deltas, error } = await collect(stream);
+      assert.equal(error, undefined);
+      assert.deepEqual(deltas, []);
+      const result = await stream.result;
+      assert.deepEqual([result.text, result.reasoning, result.finishReason], ['', 'Thinking and thinking', 'length']);
+    });
+
+    it('reports finish_reason "length" from the server', async () => {
+      const h = harness();
+      server.enqueue({ chunks: ['```ts\n', 'function f('], finishReason: 'length' });
+      const result = await h.client.streamChat(chat('x')).result;
+      assert.equal(result.finishReason, 'length');
+    });
+
+    it('reports a stream that ends without finish_reason or [DONE] as finishReason null', async () => {
+      const h = harness();
+      server.enqueue({ chunks: ['```ts\n', 'function f('], fault: 'endWithoutFinish' });
+      const stream = h.client.streamChat(chat('x'));
+      const { deltas, error } = await collect(stream);
+      assert.equal(error, undefined);
+      assert.deepEqual(deltas, ['```ts\n', 'function f(']);
+      assert.equal((await stream.result).finishReason, null);
+    });
+  });
+
   describe('streaming', () => {
     it('yields the chat reply in order and reports server usage', async () => {
       const h = harness();

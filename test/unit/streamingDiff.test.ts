@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { applyHunks, diffHunks, LineHunk } from '../../src/core/edit/diff';
 import { extractRewrite } from '../../src/core/edit/extract';
 import { joinLines, splitLines } from '../../src/core/edit/lines';
-import { ReplyLineFilter, StreamingDiff } from '../../src/core/edit/streamingDiff';
+import { ReplyLineFilter, RESTART, StreamingDiff } from '../../src/core/edit/streamingDiff';
 
 /** Feeds a reply in the given chunk sizes (cycled). */
 function stream(diff: StreamingDiff, reply: string, sizes: number[] = [reply.length || 1]): void {
@@ -25,6 +25,15 @@ function placedText(selection: string, hunks: LineHunk[], consumed: number): str
 const selection = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}', ''].join('\n');
 
 describe('StreamingDiff', () => {
+  it('a code line that reads "restart" is placed like any other line (it once reset the live diff)', () => {
+    const original = 'start\nrestart\nstop\n';
+    const diff = new StreamingDiff(original);
+    diff.push('```sh\nstart\nrestart\nstop\n');
+    const snap = diff.snapshot();
+    assert.deepStrictEqual(snap.hunks, []);
+    assert.strictEqual(snap.consumedOldLines, 3);
+  });
+
   it('shows nothing changed while the model repeats the selection, and tracks how far it got', () => {
     const diff = new StreamingDiff(selection);
     diff.push('```js\nfunction total(items) {\n  let sum = 0;\n  for (co');
@@ -163,5 +172,13 @@ describe('ReplyLineFilter', () => {
     const out = ['Intro:', '```ts', 'a', '  b', '```', 'outro', '```', 'c', '```'].map((l) => filter.line(l));
     assert.deepStrictEqual(out, [undefined, undefined, 'a', '  b', undefined, undefined, undefined, undefined, undefined]);
     assert.strictEqual(filter.codeComplete, true);
+  });
+
+  it('a code line that reads "restart" is code, not the restart signal', () => {
+    const filter = new ReplyLineFilter('x\n');
+    const out = ['```sh', 'restart', '```'].map((l) => filter.line(l));
+    assert.deepStrictEqual(out, [undefined, 'restart', undefined]);
+    const unfenced = new ReplyLineFilter('x\n');
+    assert.deepStrictEqual(['const a = 1;', 'restart', '```ts'].map((l) => unfenced.line(l)), ['const a = 1;', 'restart', RESTART]);
   });
 });

@@ -4,10 +4,10 @@
  */
 import type { Action, ActionKind } from './types';
 import { TEMPLATE_VARIABLES, unknownVariables } from './template';
+import { Settings, settingId } from '../names';
 
-/** The setting key below the `redline` section. */
-export const ACTIONS_SETTING_KEY = 'actions';
-export const ACTIONS_SETTING = `redline.${ACTIONS_SETTING_KEY}`;
+/** The setting's full id, as users see it in messages. */
+const ACTIONS_SETTING = settingId(Settings.actions);
 
 const KNOWN_FIELDS = ['title', 'prompt', 'kind', 'askForInput'] as const;
 const KINDS: readonly ActionKind[] = ['edit', 'explain'];
@@ -141,5 +141,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ` : ''}${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  return typeof value; // `undefined`: nothing else a JSON setting can hold is left
 }

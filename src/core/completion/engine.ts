@@ -11,6 +11,7 @@ import { queryText } from '../context/snippets';
 import type { ModelClient, ModelStream } from '../model/types';
 import { ModelError } from '../model/types';
 import { type CleanContext, CompletionCleaner } from './filters';
+import { keepCompleteLines, replyEnding } from '../reply';
 import { type Cursor, type Decision, LruCache, RequestPolicy, remainderAfterTyping } from './policy';
 import { type IndentStyle, type LineMode, decideLineMode, guessIndentStyle, skipPosition } from './position';
 import { type BuiltPrompt, buildCompletionPrompt, promptKey } from './prompt';
@@ -305,8 +306,11 @@ export class CompletionEngine {
             break;
           }
         }
-        if (outcome === 'ok' && (await Promise.race([stream.result, aborted])) === 'aborted') throw new Error('aborted');
+        const ended = outcome === 'ok' ? await Promise.race([stream.result, aborted]) : undefined;
+        if (ended === 'aborted') throw new Error('aborted');
         text = cleaner.result();
+        // Cut off (the token limit, or a stream closed early): a last line is kept only when it is complete.
+        if (ended && replyEnding(ended.finishReason) !== 'complete') text = keepCompleteLines(text);
         this.cache.set(request.key, text);
       } catch (error) {
         if (controller.signal.aborted) {

@@ -1,26 +1,10 @@
 /**
- * Inline suggestion settings (`redline.completion.*`): names, defaults and a typed reader. The editor
+ * Inline suggestion settings (`redline.completion.*`): defaults and a typed reader (names in ../names.ts). The editor
  * layer reads them fresh on every request through `readCompletionSettings(get)`; each key is declared
  * in package.json `contributes.configuration` with a scope and a description.
  */
 
-export const CompletionSettingKeys = {
-  enabled: 'completion.enabled',
-  languages: 'completion.languages',
-  model: 'completion.model',
-  mode: 'completion.mode',
-  fimTemplate: 'completion.fimTemplate',
-  customFimTemplate: 'completion.customFimTemplate',
-  debounceMs: 'completion.debounceMs',
-  maxTokens: 'completion.maxTokens',
-  timeoutMs: 'completion.timeoutMs',
-} as const;
-
-/** Commands and context keys of the feature. */
-export const CompletionCommands = {
-  toggle: 'redline.completion.toggle',
-  snooze: 'redline.completion.snooze',
-} as const;
+import { Settings } from '../names';
 
 export const SNOOZE_MS = 30 * 60 * 1000;
 
@@ -92,24 +76,24 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 /** Reads and validates the settings; anything missing or malformed falls back to its default. */
 export function readCompletionSettings(get: SettingGetter): CompletionSettings {
   const d = DEFAULT_COMPLETION_SETTINGS;
-  const languagesRaw = get(CompletionSettingKeys.languages);
+  const languagesRaw = get(Settings.completionLanguages);
   const languages: Record<string, boolean> = { ...DEFAULT_LANGUAGES };
   if (languagesRaw && typeof languagesRaw === 'object' && !Array.isArray(languagesRaw)) {
     for (const [k, v] of Object.entries(languagesRaw as Record<string, unknown>)) if (typeof v === 'boolean') languages[k] = v;
   }
-  const enabled = get(CompletionSettingKeys.enabled);
-  const model = get(CompletionSettingKeys.model);
-  const custom = get(CompletionSettingKeys.customFimTemplate);
+  const enabled = get(Settings.completionEnabled);
+  const model = get(Settings.completionModel);
+  const custom = get(Settings.completionCustomFimTemplate);
   return {
     enabled: typeof enabled === 'boolean' ? enabled : d.enabled,
     languages,
     model: typeof model === 'string' ? model.trim() : d.model,
-    mode: oneOf(get(CompletionSettingKeys.mode), COMPLETION_MODES, d.mode),
-    fimTemplate: oneOf(get(CompletionSettingKeys.fimTemplate), FIM_PRESET_NAMES, d.fimTemplate),
+    mode: oneOf(get(Settings.completionMode), COMPLETION_MODES, d.mode),
+    fimTemplate: oneOf(get(Settings.completionFimTemplate), FIM_PRESET_NAMES, d.fimTemplate),
     customFimTemplate: typeof custom === 'string' && custom.includes('{prefix}') ? custom : d.customFimTemplate,
-    debounceMs: clampInt(get(CompletionSettingKeys.debounceMs), d.debounceMs, LIMITS.debounceMs),
-    maxTokens: clampInt(get(CompletionSettingKeys.maxTokens), d.maxTokens, LIMITS.maxTokens),
-    timeoutMs: clampInt(get(CompletionSettingKeys.timeoutMs), d.timeoutMs, LIMITS.timeoutMs),
+    debounceMs: clampInt(get(Settings.completionDebounceMs), d.debounceMs, LIMITS.debounceMs),
+    maxTokens: clampInt(get(Settings.completionMaxTokens), d.maxTokens, LIMITS.maxTokens),
+    timeoutMs: clampInt(get(Settings.completionTimeoutMs), d.timeoutMs, LIMITS.timeoutMs),
   };
 }
 

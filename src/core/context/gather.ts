@@ -100,7 +100,7 @@ async function runSource(source: ContextSource, query: RetrievalQuery, signal: A
       return { snippets: [], report: report(raced) };
     }
     return { snippets: raced, report: report('ok', raced.length) };
-  } catch (error) {
+  } catch {
     return { snippets: [], report: report(signal.aborted ? 'aborted' : 'error') };
   } finally {
     if (timer) clearTimeout(timer);

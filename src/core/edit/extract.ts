@@ -2,29 +2,52 @@
  * Turns a chat model's raw reply to an edit request into the text that replaces the selection.
  *
  * Models answer in many shapes: one fenced block (``` or ~~~, with or without a language tag), prose
- * before and after it ("Here is the updated code:"), several blocks ("Before:/After:", a usage example),
- * no fence at all, `<think>` reasoning first, the surrounding context repeated, the code dedented to
- * column 0 or indented with spaces where the file uses tabs, "\n" where the file uses "\r\n", the final
- * newline dropped. extractRewrite undoes all of that so the diff shows only what the model changed:
+ * before and after it ("Here is the updated code:"), several blocks ("Before:/After:", a usage example,
+ * the code split in two), no fence at all (maybe after a bare "typescript" line), `<think>` reasoning
+ * first, a unified diff or SEARCH/REPLACE blocks instead of the code, the surrounding context repeated,
+ * the code dedented to column 0 or indented with spaces where the file uses tabs, "\n" where the file
+ * uses "\r\n", the final newline dropped; and small models sometimes answer with noise. extractRewrite
+ * undoes all of that so the diff shows only what the model changed:
  *
- *   1. drop reasoning blocks (`<think>…</think>`, also a dangling `</think>`);
- *   2. pick the code: the fenced block most like the selection (ties → the longest; a block identical to
- *      the selection loses to any other), else the whole reply minus leading/trailing prose lines;
- *   3. drop lines that repeat the code just before/after the selection (when `before`/`after` are given);
- *   4. re-base indentation: the selection's indent style (tabs/spaces) and base indent are kept;
- *   5. use the selection's EOL and its leading/trailing blank lines and final newline.
+ *   1. drop reasoning blocks (`<think>…</think>`, also a dangling `</think>`); nothing left but reasoning
+ *      is named as such;
+ *   2. a unified diff or SEARCH/REPLACE reply is applied to the selection (refused when it does not apply);
+ *   3. else pick the code: the fenced block most like the selection (ties → the longest; a block identical
+ *      to the selection loses to any other; blocks that are parts of one rewrite are joined), else the
+ *      whole reply minus leading/trailing prose lines and a bare language-name line;
+ *   4. drop lines that repeat the code just before/after the selection (when `before`/`after` are given);
+ *   5. refuse what is not plausibly code of the selection (src/core/reply/plausible.ts);
+ *   6. re-base indentation: the selection's indent style (tabs/spaces) and base indent are kept;
+ *   7. use the selection's EOL and its leading/trailing blank lines and final newline.
+ *
+ * The fence, prose and reasoning rules live in src/core/reply/, shared with the streaming view.
  *
  * Known trade-off: an instruction whose whole point is to change the base indentation of the selection
- * ("indent this block") is undone by step 4.
+ * ("indent this block") is undone by step 6.
  *
- * The streaming view (streamingDiff.ts) runs an incremental version of steps 1, 2 and 4 over lines as they
+ * The streaming view (streamingDiff.ts) runs an incremental version of steps 1, 3 and 6 over lines as they
  * arrive; the final diff always comes from this function.
  */
+import {
+  applyPatch,
+  findFencedBlocks,
+  implausibleCode,
+  isLanguageTagLine,
+  isProseLine,
+  parsePatchReply,
+  PREFACE,
+  splitReasoning,
+  trimTrailingBlank,
+  type FencedBlock,
+} from '../reply';
 import { detectEol, Eol, lineContent, lineTerminator, splitLines } from './lines';
 
-export type ExtractResult =
-  | { ok: true; text: string }
-  | { ok: false; reason: 'empty' | 'noCode' | 'unchanged'; message: string };
+export { findFencedBlocks, isFenceClose, isProseLine, parseFenceOpen, stripReasoning } from '../reply';
+export type { FencedBlock, FenceOpen } from '../reply';
+
+export type RefusalReason = 'empty' | 'reasoningOnly' | 'noCode' | 'unchanged' | 'patchFailed' | 'noise';
+
+export type ExtractResult = { ok: true; text: string } | { ok: false; reason: RefusalReason; message: string };
 
 export interface ExtractContext {
   /** The selected text the reply rewrites. */
@@ -37,46 +60,62 @@ export interface ExtractContext {
   before?: string;
   /** Document text after the selection. */
   after?: string;
+  /** Reasoning the server sent apart from the content (`reasoning_content`). */
+  reasoning?: string;
 }
 
-export const EXTRACT_MESSAGES = {
+export const EXTRACT_MESSAGES: Record<RefusalReason, string> = {
   empty: 'The model returned an empty reply.',
+  reasoningOnly: 'The model only reasoned and gave no answer.',
   noCode: 'The model replied without any code to apply.',
   unchanged: 'The model proposed no changes.',
-} as const;
+  patchFailed: 'The model replied with a diff that does not apply to the selection.',
+  noise: 'The reply does not look like code for the selection.',
+};
 
 /** Languages whose content is prose: no reply is "prose only" for them. */
 const PROSE_LANGUAGES = new Set(['markdown', 'plaintext', 'text', 'latex', 'restructuredtext', 'asciidoc', 'org']);
 
 export function extractRewrite(reply: string, ctx: ExtractContext): ExtractResult {
   const eol: Eol = ctx.eol ?? detectEol(ctx.selection);
-  const text = stripReasoning(reply.replace(/^\uFEFF/, '')).replace(/\r\n?/g, '\n');
-  if (text.trim() === '') return refuse('empty');
+  const split = splitReasoning(reply.replace(/^\uFEFF/, ''));
+  const text = split.answer.replace(/\r\n?/g, '\n');
+  if (text.trim() === '') {
+    const reasoned = split.reasoning !== '' || split.open || (ctx.reasoning ?? '').trim() !== '';
+    return refuse(reasoned ? 'reasoningOnly' : 'empty');
+  }
 
   const selectionLines = splitLines(ctx.selection.replace(/\r\n?/g, '\n')).map(lineContent);
   const proseLanguage = PROSE_LANGUAGES.has((ctx.languageId ?? '').toLowerCase());
 
   let code: string[];
-  const blocks = findFencedBlocks(text);
-  if (blocks.length > 0) {
-    const chosen = chooseBlock(blocks, selectionLines);
-    if (!chosen) return refuse('empty');
-    code = chosen.lines;
+  const patch = parsePatchReply(text, ctx.languageId);
+  if (patch) {
+    const applied = applyPatch(selectionLines, patch);
+    if (!applied.ok) return refuse('patchFailed');
+    code = applied.lines;
   } else {
-    const unfenced = codeOutsideFences(text.split('\n'), selectionLines, proseLanguage);
-    if (!unfenced) return refuse('noCode');
-    code = unfenced;
+    const blocks = findFencedBlocks(text);
+    if (blocks.length > 0) {
+      const chosen = chooseCode(blocks, selectionLines);
+      if (!chosen) return refuse('empty');
+      code = chosen;
+    } else {
+      const unfenced = codeOutsideFences(text.split('\n'), selectionLines, proseLanguage, ctx.languageId);
+      if (!unfenced) return refuse('noCode');
+      code = unfenced;
+    }
+    code = dropRepeatedContext(trimBlankEnds(code), ctx, selectionLines);
   }
-
-  code = dropRepeatedContext(code, ctx, selectionLines);
   if (code.every((l) => l.trim() === '')) return refuse('empty');
+  if (!patch && implausibleCode(code, selectionLines, { proseLanguage })) return refuse('noise');
 
   const rewritten = fitToSelection(code, ctx, eol);
   if (sameModuloEol(rewritten, ctx.selection)) return refuse('unchanged');
   return { ok: true, text: rewritten };
 }
 
-function refuse(reason: 'empty' | 'noCode' | 'unchanged'): ExtractResult {
+function refuse(reason: RefusalReason): ExtractResult {
   return { ok: false, reason, message: EXTRACT_MESSAGES[reason] };
 }
 
@@ -85,94 +124,24 @@ function sameModuloEol(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-// ---------------------------------------------------------------------------------------------------
-// 1. Reasoning
-
-const REASONING_TAGS = ['think', 'thinking', 'reasoning', 'thought'];
-
-/** Removes `<think>…</think>`-style blocks; a reply cut inside one has no answer yet. */
-export function stripReasoning(text: string): string {
-  let out = text;
-  for (const tag of REASONING_TAGS) {
-    const closed = new RegExp(`<${tag}>[\\s\\S]*?</${tag}>`, 'gi');
-    out = out.replace(closed, '');
-    // Some servers send only the closing tag (the opening one is in the chat template).
-    const close = `</${tag}>`;
-    const closeAt = out.toLowerCase().indexOf(close);
-    if (closeAt >= 0 && out.slice(0, closeAt).toLowerCase().indexOf(`<${tag}>`) < 0) {
-      out = out.slice(closeAt + close.length);
-    }
-    // An opening tag that is never closed (a cut stream): everything after it is reasoning.
-    const open = new RegExp(`^\\s*<${tag}>`, 'i');
-    if (open.test(out)) out = '';
-  }
-  return out;
+function trimBlankEnds(lines: string[]): string[] {
+  let start = 0;
+  while (start < lines.length && lines[start].trim() === '') start++;
+  return trimTrailingBlank(lines.slice(start));
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Fences and prose
+// 3. Fenced blocks
 
-export interface FenceOpen {
-  indent: string;
-  char: '`' | '~';
-  length: number;
-  info: string;
-}
-
-/** A fence opener (``` or ~~~, three or more, any indent, an optional info string). */
-export function parseFenceOpen(line: string): FenceOpen | undefined {
-  const m = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(line);
-  if (!m) return undefined;
-  const char = m[2][0] as '`' | '~';
-  const info = m[3].trim();
-  if (char === '`' && info.includes('`')) return undefined;
-  return { indent: m[1], char, length: m[2].length, info };
-}
-
-/** Whether `line` closes a fence opened by `open` (same character, at least as long, nothing after it). */
-export function isFenceClose(line: string, open: FenceOpen): boolean {
-  const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
-  return !!m && m[1][0] === open.char && m[1].length >= open.length;
-}
-
-export interface FencedBlock {
-  info: string;
-  lines: string[];
-  closed: boolean;
-}
-
-/** The fenced blocks of a reply ("\n" line endings). An unclosed last block (cut stream) runs to the end. */
-export function findFencedBlocks(text: string): FencedBlock[] {
-  const lines = text.split('\n');
-  const blocks: FencedBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const inline = /^\s*(`{3,})([^`]*?)\1\s*$/.exec(lines[i]);
-    if (inline && inline[2].trim() !== '') {
-      blocks.push({ info: '', lines: [inline[2].trim()], closed: true });
-      continue;
-    }
-    const open = parseFenceOpen(lines[i]);
-    if (!open) continue;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length && !isFenceClose(lines[j], open); j++) {
-      body.push(stripPrefix(lines[j], open.indent));
-    }
-    const closed = j < lines.length;
-    blocks.push({ info: open.info, lines: closed ? body : trimTrailingBlank(body), closed });
-    i = j;
-  }
-  return blocks;
-}
-
-function stripPrefix(line: string, prefix: string): string {
-  return prefix && line.startsWith(prefix) ? line.slice(prefix.length) : line;
-}
-
-function chooseBlock(blocks: FencedBlock[], selectionLines: string[]): FencedBlock | undefined {
+/**
+ * The code of a reply with fenced blocks: the block most like the selection, or several blocks joined
+ * when together they are far more like it than any one of them (the code split in two).
+ */
+function chooseCode(blocks: FencedBlock[], selectionLines: string[]): string[] | undefined {
   let candidates = blocks.filter((b) => b.lines.some((l) => l.trim() !== ''));
   if (candidates.length === 0) return undefined;
-  if (candidates.length === 1) return candidates[0];
+  // A block that only wraps another fenced block (```` around ```ts): the inner code is meant.
+  candidates = candidates.map((b) => unwrap(b, selectionLines));
   const selectionKey = trimmedKey(selectionLines);
   const differing = candidates.filter((b) => trimmedKey(b.lines) !== selectionKey);
   if (differing.length > 0) candidates = differing;
@@ -181,7 +150,18 @@ function chooseBlock(blocks: FencedBlock[], selectionLines: string[]): FencedBlo
   const best = Math.max(...scored.map((s) => s.sim));
   const close = scored.filter((s) => s.sim >= best - 0.1);
   close.sort((x, y) => y.size - x.size || y.sim - x.sim);
-  return close[0].b;
+  // Parts of one rewrite: together they hold much more of the selection than the chosen block alone.
+  const joined = candidates.flatMap((b, i) => (i === 0 ? b.lines : ['', ...b.lines]));
+  if (candidates.length <= 3 && recall(selectionTokens, tokenBag(joined)) >= recall(selectionTokens, tokenBag(close[0].b.lines)) + 0.25) return joined;
+  return close[0].b.lines;
+}
+
+function unwrap(block: FencedBlock, selectionLines: string[]): FencedBlock {
+  const inner = findFencedBlocks(block.lines.join('\n'));
+  const body = trimBlankEnds(block.lines);
+  const selectionFenced = selectionLines.some((l) => /^\s*(`{3,}|~{3,})/.test(l));
+  if (selectionFenced || inner.length !== 1 || body.length !== inner[0].lines.length + 2) return block;
+  return inner[0];
 }
 
 function trimmedKey(lines: string[]): string {
@@ -215,45 +195,30 @@ function dice(a: Map<string, number>, b: Map<string, number>): number {
   return total === 0 ? 0 : (2 * common) / total;
 }
 
-const PREFACE =
-  /^(here('s| is| are)\b|sure\b|certainly\b|of course\b|okay\b|ok[,.!]|absolutely\b|great\b|i('ve| have| made| changed| updated| refactored| added| removed| replaced| renamed| can('t|not)| cannot| am| 'm)\b|i'm\b|this (code|version|change|function|implementation|rewrite|updated)\b|the (updated|modified|refactored|rewritten|new|following|revised|improved|corrected|fixed)\b|below\b|above\b|note\b|explanation\b|changes( made)?\b|summary\b|let me know\b|hope this helps\b|(i'm )?sorry\b|unfortunately\b|as an ai\b|in this (version|code|change)\b)/i;
-
-const KEYWORD_START =
-  /^(abstract|and|as|assert|async|await|break|case|catch|class|const|continue|def|default|defer|del|delete|do|elif|else|end|enum|except|export|extends|extern|final|finally|fn|for|from|func|function|go|if|impl|implements|import|in|interface|is|lambda|let|loop|match|mod|module|mut|namespace|new|nonlocal|not|or|package|pass|private|protected|pub|public|raise|require|return|select|static|struct|super|switch|this|throw|throws|trait|try|type|typedef|union|unless|until|use|using|val|var|void|when|where|while|with|yield)\b/;
-
-/**
- * Whether a line of a reply reads as prose rather than code: a preface ("Here is the updated code:"), a
- * sentence, a markdown heading or bullet. Lines present in the selection are never prose.
- */
-export function isProseLine(line: string, selectionTrimmed?: ReadonlySet<string>): boolean {
-  const t = line.trim();
-  if (t === '' || selectionTrimmed?.has(t)) return false;
-  if (PREFACE.test(t)) return true;
-  if (/^#{2,6}\s+\S/.test(t)) return true;
-  if (/^\*\*[^*]+\*\*:?$/.test(t) || /^[A-Z][A-Za-z ]{0,40}:$/.test(t)) return true;
-  let body = t;
-  const bullet = /^([-*+•]|\d{1,2}[.)])\s+(.*)$/.exec(t);
-  if (bullet) body = bullet[2];
-  if (KEYWORD_START.test(body)) return false;
-  const plain = body.replace(/`[^`]*`/g, 'x');
-  if (/[{};=<>|&\[\]]|=>|\(\)|::|->|\$\(/.test(plain)) return false;
-  const words = plain.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
-  if (words.length < 3) return false;
-  const letters = (plain.match(/[A-Za-z\s,.'’:;!?()"-]/g) ?? []).length;
-  if (letters / plain.length < 0.9) return false;
-  const sentenceStart = /^[A-Z“"'(]/.test(body) || !!bullet;
-  if (!sentenceStart) return false;
-  return /[.:!?)]$/.test(plain) || words.length >= 6;
+/** The share of the selection's tokens that `b` holds. */
+function recall(selection: Map<string, number>, b: Map<string, number>): number {
+  let total = 0;
+  let held = 0;
+  for (const [token, n] of selection) {
+    total += n;
+    held += Math.min(n, b.get(token) ?? 0);
+  }
+  return total === 0 ? 0 : held / total;
 }
 
 /** The code of a reply without fences: leading and trailing prose dropped; undefined when nothing is left. */
-function codeOutsideFences(lines: string[], selectionLines: string[], proseLanguage: boolean): string[] | undefined {
+function codeOutsideFences(lines: string[], selectionLines: string[], proseLanguage: boolean, languageId?: string): string[] | undefined {
   const selectionTrimmed = new Set(selectionLines.map((l) => l.trim()).filter((l) => l !== ''));
   const prose = proseLanguage
     ? (l: string) => l.trim() !== '' && !selectionTrimmed.has(l.trim()) && PREFACE.test(l.trim()) && /:\s*$/.test(l)
     : (l: string) => isProseLine(l, selectionTrimmed);
   let start = 0;
   while (start < lines.length && (lines[start].trim() === '' || prose(lines[start]))) start++;
+  // A bare language name before the code ("typescript"): a fence without its backticks.
+  if (start < lines.length && !selectionTrimmed.has(lines[start].trim()) && isLanguageTagLine(lines[start], languageId)) {
+    start++;
+    while (start < lines.length && lines[start].trim() === '') start++;
+  }
   let end = lines.length;
   if (!proseLanguage) {
     while (end > start && (lines[end - 1].trim() === '' || prose(lines[end - 1]))) end--;
@@ -268,14 +233,8 @@ function codeOutsideFences(lines: string[], selectionLines: string[], proseLangu
   return code;
 }
 
-function trimTrailingBlank(lines: string[]): string[] {
-  let end = lines.length;
-  while (end > 0 && lines[end - 1].trim() === '') end--;
-  return lines.slice(0, end);
-}
-
 // ---------------------------------------------------------------------------------------------------
-// 3. Repeated context
+// 4. Repeated context
 
 /** Drops lines at the start (end) of the code that repeat the end of `before` (start of `after`). */
 function dropRepeatedContext(code: string[], ctx: ExtractContext, selectionLines: string[]): string[] {
@@ -340,7 +299,7 @@ function balance(lines: string[]): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 4–5. Indentation, line endings, blank lines
+// 6–7. Indentation, line endings, blank lines
 
 export function leadingWhitespace(line: string): string {
   return /^[ \t]*/.exec(line)![0];

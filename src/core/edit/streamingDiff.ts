@@ -16,25 +16,26 @@
  *    to reach it are removed, and a line found nowhere is added. Ambiguous lines (blank, braces, `else`)
  *    are held back until the next distinctive line decides where they go; they are reported as pending.
  *
+ * The fence, prose and reasoning rules are src/core/reply's, as in extractRewrite. A reply that turns out
+ * to be a unified diff or SEARCH/REPLACE blocks shows no live diff (it cannot be read line by line as
+ * the new code); finish() applies it.
+ *
  * Original lines at or after `consumedOldLines` are not reached yet (show them unchanged). `finish()`
  * throws the provisional hunks away and returns the proper diff of extractRewrite(whole reply).
  */
 import { diffHunks, LineHunk } from './diff';
+import { FenceTracker, isLanguageTagLine, isProseLine, parseFenceOpen, REASONING_CLOSE, REASONING_OPEN, startsPatch } from '../reply';
 import {
   applyIndentPlan,
   convertIndentStyle,
   ExtractContext,
   ExtractResult,
   extractRewrite,
-  FenceOpen,
   indentBeforeSelection,
   indentStyle,
   indentUnit,
-  isFenceClose,
-  isProseLine,
   IndentPlan,
   leadingWhitespace,
-  parseFenceOpen,
 } from './extract';
 import { detectEol, Eol, lineContent, splitLines } from './lines';
 
@@ -63,14 +64,22 @@ const MAX_HELD = 8;
 
 type FilterState = 'start' | 'reasoning' | 'fence' | 'raw' | 'done';
 
+/** What ReplyLineFilter.line returns when the code so far was not code after all (never a code line's text). */
+export const RESTART: unique symbol = Symbol('restart');
+
 /** Step 1: raw reply lines in, code lines out (see the file comment). */
 export class ReplyLineFilter {
   private state: FilterState = 'start';
-  private fence: FenceOpen | undefined;
+  private fence: FenceTracker | undefined;
   private closingTag = '';
+  private previous = '';
+  private sawLanguageTag = false;
   private readonly selectionTrimmed: Set<string>;
 
-  constructor(selection: string) {
+  constructor(
+    selection: string,
+    private readonly languageId?: string,
+  ) {
     this.selectionTrimmed = new Set(splitLines(selection).map((l) => l.trim()).filter((l) => l !== ''));
   }
 
@@ -82,11 +91,28 @@ export class ReplyLineFilter {
     return this.state === 'fence' || this.state === 'raw';
   }
 
+  /** Inside a reasoning block: the model is thinking. */
+  get thinking(): boolean {
+    return this.state === 'reasoning';
+  }
+
+  /** No code yet (and not thinking). */
+  get waiting(): boolean {
+    return this.state === 'start';
+  }
+
   /**
    * Feeds one raw line (no terminator). Returns the code line it yields, undefined for none, or
-   * 'restart' when the code seen so far was not code after all (a fence opened after unfenced lines).
+   * RESTART when the code seen so far was not code after all (a fence opened after unfenced lines, or
+   * the reply is a patch).
    */
-  line(raw: string): string | undefined | 'restart' {
+  line(raw: string): string | undefined | typeof RESTART {
+    const previous = this.previous;
+    this.previous = raw;
+    if (this.state !== 'done' && this.state !== 'reasoning' && this.languageId !== 'diff' && startsPatch(previous, raw)) {
+      this.state = 'done';
+      return RESTART;
+    }
     switch (this.state) {
       case 'done':
         return undefined;
@@ -97,38 +123,45 @@ export class ReplyLineFilter {
         return this.line(raw.slice(at + this.closingTag.length));
       }
       case 'fence':
-        if (isFenceClose(raw, this.fence!)) {
+        if (this.fence!.line(raw) === 'close') {
           this.state = 'done';
           return undefined;
         }
-        return this.fence!.indent && raw.startsWith(this.fence!.indent) ? raw.slice(this.fence!.indent.length) : raw;
+        return this.fence!.open.indent && raw.startsWith(this.fence!.open.indent) ? raw.slice(this.fence!.open.indent.length) : raw;
       case 'raw': {
         const open = parseFenceOpen(raw);
         if (open) {
           this.state = 'fence';
-          this.fence = open;
-          return 'restart';
+          this.fence = new FenceTracker(open);
+          return RESTART;
         }
         return raw;
       }
       case 'start': {
         const trimmed = raw.trim();
         if (trimmed === '') return undefined;
-        const tag = /^<(think|thinking|reasoning|thought)>/i.exec(trimmed);
+        const tag = REASONING_OPEN.exec(trimmed);
         if (tag) {
           this.closingTag = `</${tag[1].toLowerCase()}>`;
           this.state = 'reasoning';
           return this.line(trimmed.slice(tag[0].length));
         }
-        const orphanClose = /<\/(think|thinking|reasoning|thought)>/i.exec(raw);
+        const orphanClose = REASONING_CLOSE.exec(raw);
         if (orphanClose) return this.line(raw.slice(orphanClose.index + orphanClose[0].length));
         const open = parseFenceOpen(raw);
         if (open) {
-          this.state = 'fence';
-          this.fence = open;
+          // A diff block is a patch: finish() applies it; it has no live view.
+          this.state = /^(diff|patch|udiff)$/i.test(open.info) && this.languageId !== 'diff' ? 'done' : 'fence';
+          this.fence = new FenceTracker(open);
           return undefined;
         }
         if (isProseLine(raw, this.selectionTrimmed)) return undefined;
+        // Maybe a diff's file header: wait for the next line to tell.
+        if (/^--- (a\/|\S+\.\w+\s*$)/.test(raw) && !this.selectionTrimmed.has(trimmed)) return undefined;
+        if (!this.sawLanguageTag && !this.selectionTrimmed.has(trimmed) && isLanguageTagLine(raw, this.languageId)) {
+          this.sawLanguageTag = true;
+          return undefined;
+        }
         this.state = 'raw';
         return raw;
       }
@@ -176,7 +209,7 @@ export class StreamingDiff {
       if (list) list.push(i);
       else this.positions.set(key, [i]);
     });
-    this.filter = new ReplyLineFilter(originalSelection);
+    this.filter = new ReplyLineFilter(originalSelection, context.languageId);
 
     const contents = this.originalKeys;
     const first = contents.findIndex((l) => l.trim() !== '');
@@ -210,6 +243,11 @@ export class StreamingDiff {
     return { hunks, consumedOldLines: this.cursor, pendingNewLines, codeComplete: this.filter.codeComplete };
   }
 
+  /** The model is writing its reasoning (a `<think>` block in the content). */
+  get thinking(): boolean {
+    return this.filter.thinking || (this.filter.waiting && REASONING_OPEN.test(this.partial.trimStart()));
+  }
+
   /** The whole reply so far. */
   get reply(): string {
     if (this.chunks.length > 1) this.chunks.splice(0, this.chunks.length, this.chunks.join(''));
@@ -231,7 +269,7 @@ export class StreamingDiff {
 
   private feedLine(rawLine: string): void {
     const out = this.filter.line(rawLine);
-    if (out === 'restart') {
+    if (out === RESTART) {
       this.resetMatcher();
       return;
     }

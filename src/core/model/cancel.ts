@@ -12,7 +12,7 @@ export interface CancellationLike {
  * An AbortSignal that aborts as soon as the token is cancelled or any of `others` aborts (immediately if
  * one already has). `dispose()` detaches every listener; call it when the request is over.
  */
-export function abortSignalFrom(token: CancellationLike, ...others: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+export function abortSignalFrom(token: CancellationLike, ...others: AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const cleanups: Array<() => void> = [];
   let disposed = false;

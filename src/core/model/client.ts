@@ -13,7 +13,6 @@ import {
   isRetryable,
   rateLimitedWaitError,
   redactor,
-  retryAfterMs,
   toModelError,
 } from './errors';
 import {
@@ -92,6 +91,8 @@ function abortError(): Error {
 /** What one streamed chunk contributes, whatever the endpoint. */
 interface ChunkParts {
   text?: string;
+  /** Reasoning sent apart from the content (`reasoning_content` / `reasoning`). */
+  reasoning?: string;
   finishReason?: string | null;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
@@ -102,6 +103,7 @@ interface StreamSpec {
   model: string;
   promptChars: number;
   signal?: AbortSignal;
+  onReasoning?: (delta: string) => void;
   open(signal: AbortSignal): Promise<AsyncIterable<ChunkParts>>;
 }
 
@@ -132,7 +134,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
 
   const describeCause = (cause: unknown): string => {
     if (cause === undefined) return '';
-    let text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    let text = cause instanceof Error ? `${cause.name}: ${cause.message}` : describeValue(cause);
     const inner = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
     if (inner instanceof Error) text += ` (${inner.name}: ${inner.message}${codeOf(inner)})`;
     return redact(text.replace(/\s+/g, ' ').slice(0, 500));
@@ -162,6 +164,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     const run = async (): Promise<ModelResult> => {
       const started = performance.now();
       let text = '';
+      let reasoning = '';
       let firstTokenAt: number | undefined;
       let finishReason: string | null = null;
       let serverUsage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
@@ -172,7 +175,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         const usage: Usage =
           serverUsage && typeof serverUsage.prompt_tokens === 'number' && typeof serverUsage.completion_tokens === 'number'
             ? { promptTokens: serverUsage.prompt_tokens, completionTokens: serverUsage.completion_tokens, estimated: false }
-            : { promptTokens: estimateTokens(spec.promptChars), completionTokens: estimateTokens(text.length), estimated: true };
+            : { promptTokens: estimateTokens(spec.promptChars), completionTokens: estimateTokens(text.length + reasoning.length), estimated: true };
         const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : Math.round(firstTokenAt - started);
         const line =
           `[model] ${requestId} ${spec.kind} feature=${spec.feature} model=${spec.model} outcome=${outcome}` +
@@ -191,7 +194,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
           timeToFirstTokenMs,
           totalMs,
         });
-        return { requestId, text, usage, finishReason, timeToFirstTokenMs, totalMs };
+        return { requestId, text, reasoning, usage, finishReason, timeToFirstTokenMs, totalMs };
       };
 
       if (spec.signal?.aborted) {
@@ -235,6 +238,14 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
               sawChunk = true;
               if (part.usage) serverUsage = part.usage;
               if (part.finishReason) finishReason = part.finishReason;
+              if (part.reasoning) {
+                reasoning += part.reasoning;
+                try {
+                  spec.onReasoning?.(part.reasoning);
+                } catch (err) {
+                  logger.warn(`[model] ${requestId} reasoning observer threw: ${describeCause(err)}`);
+                }
+              }
               if (part.text) {
                 if (firstTokenAt === undefined) firstTokenAt = performance.now();
                 text += part.text;
@@ -325,6 +336,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         feature: request.feature,
         model: request.model,
         signal: request.signal,
+        onReasoning: request.onReasoning,
         promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
         async open(signal) {
           const sdkStream = await openai.chat.completions.create(
@@ -339,7 +351,10 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
           );
           return mapChunks(sdkStream, (chunk) => {
             const choice = chunk.choices?.[0];
-            return { text: choice?.delta?.content ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
+            // Not in the SDK's types: servers that split reasoning out send it beside `content`.
+            const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
+            const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : undefined;
+            return { text: delta?.content ?? undefined, reasoning, finishReason: choice?.finish_reason, usage: chunk.usage };
           });
         },
       });
@@ -487,5 +502,15 @@ class DeltaQueue {
     } else {
       waiter.resolve({ done: true, value: undefined });
     }
+  }
+}
+
+/** A thrown non-Error as text: its JSON when it is an object (String() would say `[object Object]`). */
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }

@@ -91,8 +91,8 @@ function formatWait(seconds: number): string {
 
 /** The server's own error message (OpenAI shape `{ error: { message } }`), trimmed to one short clause. */
 function serverMessage(err: APIError): string | undefined {
-  const body = err.error as { message?: unknown } | undefined;
-  const raw = typeof body?.message === 'string' ? body.message : undefined;
+  const body: unknown = err.error;
+  const raw = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : undefined;
   if (!raw) return undefined;
   const oneLine = raw.replace(/\s+/g, ' ').trim().replace(/[.]+$/, '');
   return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
@@ -143,8 +143,9 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
   }
 
   if (err instanceof APIError) {
-    const status = err.status;
-    const detail = { status, cause: err, retryAfterMs: retryAfterMs(err.headers) };
+    // `instanceof` narrows to APIError<any, any, any>: give the fields their declared types back.
+    const status = err.status as number | undefined;
+    const detail = { status, cause: err, retryAfterMs: retryAfterMs(err.headers as Headers | undefined) };
     if (err instanceof AuthenticationError || err instanceof PermissionDeniedError || status === 401 || status === 403) {
       return make(
         'unauthorised',
@@ -164,7 +165,7 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
     if (status !== undefined && status >= 500) {
       return make('server', `The model server at ${where} failed with HTTP ${status}.`, detail);
     }
-    const said = serverMessage(err);
+    const said = serverMessage(err as APIError);
     if (status !== undefined) {
       // 400/409/422…: the server understood and refused (too long a prompt, unsupported parameter).
       return make(

@@ -30,6 +30,11 @@ export interface ChatRequest {
   maxTokens?: number;
   stop?: string[];
   signal?: AbortSignal;
+  /**
+   * Reasoning deltas a server sends apart from the content (`reasoning_content` or `reasoning`): never
+   * part of the streamed text, handed here as they come (to show that the model is thinking).
+   */
+  onReasoning?: (delta: string) => void;
 }
 
 /** Legacy /v1/completions, used for fill-in-the-middle (with `suffix`) or a FIM-templated prompt. */
@@ -55,7 +60,10 @@ export interface ModelResult {
   requestId: string;
   text: string;
   usage: Usage;
+  /** The server's finish reason ("stop", "length", …); null when the stream ended without one (cut off). */
   finishReason: string | null;
+  /** Reasoning the server sent apart from the content ('' when none). */
+  reasoning?: string;
   /** Milliseconds from sending to the first token (undefined when nothing arrived). */
   timeToFirstTokenMs?: number;
   totalMs: number;

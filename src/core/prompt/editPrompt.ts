@@ -29,12 +29,25 @@ export interface EditPromptInput {
   /** Diagnostics of the document; those on the selection's lines are listed. */
   diagnostics: EditDiagnostic[];
   contextWindowTokens: number;
-  /** Room for the reply; by default 1.5 × the selection + 256 tokens. */
+  /** Room for the rewrite; by default 1.5 × the selection + 256 tokens. */
   maxOutputTokens?: number;
+  /**
+   * Extra room for a thinking model's reasoning, added to the reply limit (redline.chat.reasoningTokens).
+   * It takes at most half of what the window leaves for context, and is cut to what the window holds.
+   */
+  reasoningTokens?: number;
 }
 
 export type EditPromptResult =
-  | { ok: true; messages: ChatMessage[]; promptTokens: number; maxTokens: number }
+  | {
+      ok: true;
+      messages: ChatMessage[];
+      promptTokens: number;
+      /** The reply limit to send: the rewrite's room plus the reasoning room. */
+      maxTokens: number;
+      /** The reasoning room inside maxTokens. */
+      reasoningTokens: number;
+    }
   | { ok: false; reason: 'tooLarge'; message: string };
 
 /** Tokens a chat message costs beyond its content (role, separators), and the reply's priming. */
@@ -93,14 +106,16 @@ export function buildEditPrompt(input: EditPromptInput): EditPromptResult {
     };
   }
 
-  const { before, after, beforeCut, afterCut } = fitContext(input.before, input.after, room);
+  const reasoningWanted = Math.max(0, Math.floor(input.reasoningTokens ?? 0));
+  const { before, after, beforeCut, afterCut } = fitContext(input.before, input.after, room - Math.min(reasoningWanted, Math.floor(room / 2)));
   const user = render(before, after, beforeCut, afterCut);
   const messages: ChatMessage[] = [
     { role: 'system', content: system },
     { role: 'user', content: user },
   ];
   const promptTokens = countTokens(system) + countTokens(user) + overhead;
-  return { ok: true, messages, promptTokens, maxTokens };
+  const reasoningTokens = Math.max(0, Math.min(reasoningWanted, window - promptTokens - maxTokens - safety));
+  return { ok: true, messages, promptTokens, maxTokens: maxTokens + reasoningTokens, reasoningTokens };
 }
 
 /** A backtick fence longer than any backtick run in the content (at least three). */

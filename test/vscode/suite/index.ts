@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
 
   const report: Report = { passed: [], failed: [], pending: [] };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- 'vscode' exists only inside the extension host
     report.vscodeVersion = (require('vscode') as typeof import('vscode')).version;
   } catch {
     // not in an extension host
