@@ -468,7 +468,7 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
     if (!complete) return undefined;
     if (!started || !last) continue;
     lastEnd = start + line.length;
-    const lastCode = last as { index: number; char: string; closedMine: boolean };
+    const lastCode = last;
     const tail = text.slice(start, lastCode.index + 1);
     if (stack.length > 0) {
       // A block (or list) opened at the end of the line whose contents and closers follow the cursor already.

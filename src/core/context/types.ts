@@ -7,9 +7,9 @@
  */
 
 /** Most characters of the file read around the cursor (a huge file is not scanned per keystroke). */
-const READ_BEFORE = 40_000;
+const READ_BEFORE = 16_000;
 const READ_AFTER = 8_000;
-const READ_HEAD = 8_000;
+const READ_HEAD = 4_000;
 
 export interface NameMeaning {
   /** A type (class, struct, interface…) by its simple name. */
@@ -46,7 +46,7 @@ export function meaningOf(name: string, text: string): NameMeaning | undefined {
   add(new RegExp(`^\\s*import\\s+([\\w.]+)\\s+as\\s+${n}\\b`, 'gm'), (m) => ({ module: m[1] }));
   add(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+(?:[\\w\\s,]*,\\s*)?(?:(\\w+)\\s+as\\s+)?${n}\\b`, 'gm'), (m) => ({ module: `${m[1]}${m[1].endsWith('.') ? '' : '.'}${m[2] ?? name}` }));
   // `Type name =`, `Type<A> name;`, `Type[] name)` (typed declarations and parameters)
-  add(new RegExp(`\\b([A-Z][\\w$]*)(?:<[^;=(){}]*>)?(?:\\[\\])*\\??\\s+${n}\\s*[=;,)]`, 'g'), (m) => ({ type: m[1] }));
+  add(new RegExp(`\\b([A-Z][\\w$]*)(?:<[^;=(){}\\n]{0,80}>)?(?:\\[\\])*\\??[ \\t]+${n}[ \\t]*[=;,)]`, 'g'), (m) => ({ type: m[1] }));
   // `name: Type`, `self.name: Type`
   add(new RegExp(`\\b${n}\\s*:\\s*(?:[\\w.]+\\.)?([A-Z][\\w$]*)`, 'g'), (m) => ({ type: m[1] }));
   // `name = Type(…)`, `name = new Type(…)`, `self.name = pkg.Type(…)`, `var name = await Type.create(…)`
