@@ -21,7 +21,7 @@ export default tseslint.config(
     ],
   },
   {
-    files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/fixtures/**/*.ts', 'test/vscode/**/*.ts', 'bench/**/*.ts', 'eval/**/*.ts'],
+    files: ['src/**/*.ts', 'test/unit/**/*.ts', 'test/real/**/*.ts', 'test/fixtures/**/*.ts', 'test/vscode/**/*.ts', 'bench/**/*.ts', 'eval/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -2,6 +2,7 @@
  * Offline eval: replays recorded suites through the product code.
  *
  *   npm run eval -- [--suite FILE.jsonl]... [--out FILE]
+ *   npm run eval -- --live --base-url URL --model NAME [...]   (a live endpoint: see eval/live.ts)
  *
  * With no --suite, every eval/suites/*.jsonl runs. Each line of a suite is one case, dispatched on its
  * `kind` through kinds/index.ts. A field written as {"$file": "path"} is replaced by that file's text,
@@ -123,6 +124,8 @@ export async function main(
   print: (line: string) => void = (l) => console.log(l),
   error: (line: string) => void = (l) => console.error(l),
 ): Promise<number> {
+  // Live endpoints: eval/live.ts.
+  if (argv.includes('--live')) return (await import('./live')).liveMain(argv, print, error);
   let args: Args;
   try {
     args = parseArgs(argv);

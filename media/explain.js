@@ -65,8 +65,25 @@
   }
 
   /**
+   * The answer is kept in pieces (one element each): pieces before `from` stay as they are, the rest
+   * are replaced by `segments`. A streaming frame so only touches what changed.
+   * @param {HTMLElement} answer
+   * @param {number} from
+   * @param {string[]} segments
+   */
+  function setSegments(answer, from, segments) {
+    while (answer.children.length > from && answer.lastElementChild) answer.lastElementChild.remove();
+    for (const html of segments) {
+      const piece = document.createElement('div');
+      piece.className = 'segment';
+      piece.innerHTML = html; // rendered and sanitised by the extension
+      answer.append(piece);
+    }
+  }
+
+  /**
    * @param {number} index
-   * @param {{ question?: string, html?: string, streaming?: boolean, stopped?: boolean, error?: string }} view
+   * @param {{ question?: string, from?: number, segments?: string[], streaming?: boolean, stopped?: boolean, error?: string }} view
    */
   function showTurn(index, view) {
     const follow = nearBottom();
@@ -77,7 +94,7 @@
     if (view.question !== undefined) q.textContent = view.question;
     // The first question is the action's title, already the panel's heading.
     q.hidden = index === 0 && q.textContent === title.textContent;
-    if (view.html !== undefined) answer.innerHTML = view.html; // rendered and sanitised by the extension
+    if (view.segments !== undefined) setSegments(answer, view.from || 0, view.segments);
     section.setAttribute('aria-busy', view.streaming ? 'true' : 'false');
     section.classList.toggle('streaming', !!view.streaming);
     if (view.error) {
@@ -193,20 +210,20 @@
         if (message.reset) thread.textContent = '';
         hasThread = true;
         setHeader(message.header);
-        showTurn(message.turn, { question: message.question, html: '', streaming: true });
+        showTurn(message.turn, { question: message.question, from: 0, segments: [], streaming: true });
         vscode.setState(message.state);
         setRunning(true);
         break;
       case 'delta':
-        showTurn(message.turn, { html: message.html, streaming: true });
+        showTurn(message.turn, { from: message.from, segments: message.segments, streaming: true });
         break;
       case 'done':
-        showTurn(message.turn, { html: message.html, stopped: message.stopped });
+        showTurn(message.turn, { from: message.from, segments: message.segments, stopped: message.stopped });
         vscode.setState(message.state);
         setRunning(false);
         break;
       case 'error':
-        showTurn(message.turn, { html: message.html, error: message.message });
+        showTurn(message.turn, { from: message.from, segments: message.segments, error: message.message });
         vscode.setState(message.state);
         setRunning(false);
         break;

@@ -110,7 +110,7 @@ async function main() {
       if (baseUrl) settings['redline.endpoint.baseUrl'] = baseUrl;
       if (model) settings['redline.chat.model'] = model;
       banner = `Model: ${baseUrl || 'http://localhost:11434/v1 (Redline\'s default: a local Ollama)'}, model ${model || 'Redline\'s default'}` +
-        `, API key ${process.env.OPENAI_API_KEY ? 'from OPENAI_API_KEY' : 'none (set OPENAI_API_KEY, or run "Redline: Set API Key")'}`;
+        `, API key ${process.env.OPENAI_API_KEY && baseUrl ? 'from OPENAI_API_KEY' : `none (${baseUrl ? 'set OPENAI_API_KEY' : 'OPENAI_API_KEY is used only with OPENAI_BASE_URL'}, or run "Redline: Set API Key")`}`;
     }
     const userDataDir = path.join(state, 'user');
     writeUserData(userDataDir, settings);

@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): Services {
       apiKey: await keys.get(),
       headers: s.endpoint.headers,
       timeoutMs: s.endpoint.timeoutSeconds * 1000,
+      // Inline suggestions have their own, shorter limit (redline.completion.timeoutMs) in the engine.
+      deadlineMs: purpose === 'completion' ? undefined : s.endpoint.deadlineSeconds * 1000,
       maxRetries: purpose === 'completion' ? 0 : 2,
     };
     const cacheKey = JSON.stringify(config);
@@ -46,8 +48,6 @@ export function activate(context: vscode.ExtensionContext): Services {
     return client;
   };
 
-  const reviews = new ReviewManager(log, context.workspaceState);
-  context.subscriptions.push(reviews);
   // The edit runner is created right after the services object that it needs.
   let edits: EditRunner | undefined;
   const services: Services = {
@@ -63,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): Services {
     },
     status,
   };
+  const reviews = new ReviewManager(services);
+  context.subscriptions.push(reviews);
   const controller = new EditController(services, reviews);
   edits = controller;
   context.subscriptions.push(controller);

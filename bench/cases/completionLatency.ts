@@ -27,7 +27,7 @@ export function instantClient(onSend: () => void): ModelClient {
       async *[Symbol.asyncIterator]() {},
     };
   };
-  return { streamChat: empty, streamCompletion: empty, listModels: async () => [] };
+  return { streamChat: empty, streamCompletion: empty, streamInfill: empty, listModels: async () => [] };
 }
 
 export async function completionLatency(): Promise<Figures> {

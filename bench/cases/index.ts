@@ -7,6 +7,7 @@ import { completionIndex } from './completionIndex';
 import { completionLatency } from './completionLatency';
 import { completionTyping } from './completionTyping';
 import { diffLargeSelection } from './diff';
+import { explainStream } from './explainStream';
 import { nextEditLatency, nextEditTyping } from './nextEdit';
 import { streamingFold } from './streamingFold';
 import { tokenCounting } from './tokens';
@@ -19,6 +20,7 @@ export const benchmarks: Record<string, Benchmark> = {
   completionLatency,
   completionTyping,
   completionIndex,
+  explainStream2Mb: explainStream,
   nextEditLatency,
   nextEditTyping,
 };

@@ -13,6 +13,7 @@ export const Settings = {
   baseUrl: 'endpoint.baseUrl',
   headers: 'endpoint.headers',
   timeoutSeconds: 'endpoint.timeoutSeconds',
+  deadlineSeconds: 'endpoint.deadlineSeconds',
   chatModel: 'chat.model',
   contextWindowTokens: 'chat.contextWindowTokens',
   reasoningTokens: 'chat.reasoningTokens',

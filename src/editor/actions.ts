@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { BUILTIN_ACTIONS, BUILTIN_TITLES, builtinAction } from '../core/actions/builtin';
-import { summariseProblems, validateCustomActions, type CustomActionsResult } from '../core/actions/custom';
+import { resolveCustomActions, summariseProblems, type CustomActionsResult } from '../core/actions/custom';
 import { buildActionMessages, fillActionPrompt, type TestTarget } from '../core/actions/prompts';
 import { pickTargetRange, type PlainSymbol } from '../core/actions/target';
 import { usesVariable } from '../core/actions/template';
 import { testFileCandidates } from '../core/actions/testFiles';
 import type { Action, ActionContext, ActionDiagnostic, BuiltinActionId, PlainRange } from '../core/actions/types';
+import { SecretVault } from '../core/context/redact';
 import { RedlineCodeActions } from './codeActions';
 import { showProblem } from './errors';
 import { ExplainPanel } from './explainPanel';
@@ -46,10 +47,13 @@ const CONTAINER_KINDS = new Set([
   vscode.SymbolKind.Namespace,
 ]);
 
-/** Reads and validates `redline.actions` for a document's scope, fresh each time. */
+/** Reads and validates `redline.actions` for a document's scope, fresh each time; marks the workspace's. */
 export function loadCustomActions(scope?: vscode.Uri): CustomActionsResult {
-  const raw = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(Settings.actions);
-  return validateCustomActions(raw, BUILTIN_TITLES);
+  const levels = vscode.workspace.getConfiguration(SECTION, scope).inspect<unknown>(Settings.actions);
+  return resolveCustomActions(
+    { user: levels?.globalValue, workspace: levels?.workspaceValue, workspaceFolder: levels?.workspaceFolderValue },
+    BUILTIN_TITLES,
+  );
 }
 
 /** Every action for the pickers: the built-in ones, then the valid custom ones. */
@@ -173,8 +177,10 @@ export class ActionRunner extends Disposable {
     };
     this.services.log.info(`action ${action.id}: ${context.filePath}:${context.startLine} (${diagnostics.length} diagnostics)`);
 
+    // One vault per request: the reply's placeholders are mapped back to the secrets with it.
+    const secrets = new SecretVault();
     if (action.kind === 'explain') {
-      await this.panel.explain({ title: action.title, firstPrompt: fillActionPrompt(action, context), editor, range });
+      await this.panel.explain({ title: action.title, firstPrompt: fillActionPrompt(action, context, secrets), editor, range, secrets });
       return;
     }
     if (action.builtin === 'writeTests') {
@@ -186,7 +192,8 @@ export class ActionRunner extends Disposable {
       range,
       instruction: action.title,
       feature: featureOf(action),
-      messages: buildActionMessages(action, context),
+      messages: buildActionMessages(action, context, { secrets }),
+      secrets,
     });
   }
 
@@ -209,7 +216,8 @@ export class ActionRunner extends Disposable {
         if (suggested) target = { path: vscode.workspace.asRelativePath(source.uri.with({ path: suggested })) };
       }
     }
-    const messages = buildActionMessages(action, context, target ? { testTarget: target } : {});
+    const secrets = new SecretVault();
+    const messages = buildActionMessages(action, context, { ...(target ? { testTarget: target } : {}), secrets });
     if (!testDocument) testDocument = await vscode.workspace.openTextDocument({ language: source.languageId, content: '' });
     const testEditor = await vscode.window.showTextDocument(testDocument, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
     const end = testDocument.lineAt(testDocument.lineCount - 1).range.end;
@@ -219,6 +227,7 @@ export class ActionRunner extends Disposable {
       instruction: action.title,
       feature: featureOf(action),
       messages,
+      secrets,
     });
   }
 
@@ -281,7 +290,10 @@ async function pickAction(actions: readonly Action[], custom: CustomActionsResul
     ...actions.filter((a) => a.builtin).map(item),
   ];
   const customActions = actions.filter((a) => !a.builtin);
-  if (customActions.length > 0 || custom.problems.length > 0) items.push({ label: 'Custom (redline.actions)', kind: vscode.QuickPickItemKind.Separator });
+  if (customActions.length > 0 || custom.problems.length > 0) {
+    const label = customActions.some((a) => a.fromWorkspace) ? "Custom, from this workspace's settings (redline.actions)" : 'Custom (redline.actions)';
+    items.push({ label, kind: vscode.QuickPickItemKind.Separator });
+  }
   items.push(...customActions.map(item));
   const errors = custom.problems.filter((p) => p.severity === 'error').length;
   if (custom.problems.length > 0) {

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { StorageKeys } from '../core/names';
+import { chooseApiKey } from '../core/config';
+import { SECTION, Settings, StorageKeys } from '../core/names';
 
 const SECRET_KEY = StorageKeys.apiKey;
 
-/** The API key lives in SecretStorage only; OPENAI_API_KEY in the environment is the fallback. */
+/**
+ * The API key lives in SecretStorage only; OPENAI_API_KEY in the environment is the fallback for a base
+ * URL the user set in user settings (never for the default local one).
+ */
 export class ApiKeyStore {
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -12,7 +16,11 @@ export class ApiKeyStore {
 
   async get(): Promise<string | undefined> {
     const stored = await this.secrets.get(SECRET_KEY);
-    return stored || this.env.OPENAI_API_KEY || undefined;
+    return chooseApiKey({ stored, environment: this.env.OPENAI_API_KEY, userBaseUrl: this.userBaseUrl() });
+  }
+
+  private userBaseUrl(): unknown {
+    return vscode.workspace.getConfiguration(SECTION).inspect<string>(Settings.baseUrl)?.globalValue;
   }
 
   async promptAndStore(): Promise<boolean> {
@@ -33,7 +41,9 @@ export class ApiKeyStore {
   async clear(): Promise<void> {
     await this.secrets.delete(SECRET_KEY);
     void vscode.window.showInformationMessage(
-      this.env.OPENAI_API_KEY ? 'Redline: API key cleared. OPENAI_API_KEY from the environment is still used.' : 'Redline: API key cleared.',
+      chooseApiKey({ environment: this.env.OPENAI_API_KEY, userBaseUrl: this.userBaseUrl() })
+        ? 'Redline: API key cleared. OPENAI_API_KEY from the environment is still used for your base URL.'
+        : 'Redline: API key cleared.',
     );
   }
 }

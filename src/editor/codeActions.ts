@@ -46,7 +46,7 @@ export class RedlineCodeActions implements vscode.CodeActionProvider {
         actions.push(item);
       }
       for (const action of loadCustomActions(document.uri).actions) {
-        const item = new vscode.CodeAction(`Redline: ${action.title}`, REDLINE_REWRITE_KIND);
+        const item = new vscode.CodeAction(`Redline: ${action.title}${action.fromWorkspace ? ' (workspace action)' : ''}`, REDLINE_REWRITE_KIND);
         item.command = { command: ActionCommands.runAction, title: action.title, arguments: [document.uri, range.isEmpty ? undefined : range, action.id, action.title] };
         actions.push(item);
       }

@@ -1,37 +1,23 @@
 import * as vscode from 'vscode';
 import { EXTRACT_MESSAGES } from '../core/edit/extract';
 import { decideEdit, largerLimit, type EditVerdict } from '../core/edit/outcome';
-import { lineContent } from '../core/edit/lines';
-import { createReview, joinRegion, pendingCount, proposalLines, segmentsFromHunks, settleAll, withoutUnreached, type Review } from '../core/edit/review';
+import { enclosingSymbol, insertionProposal, regionOf, replacementProposal, streamSegments, type Region, type SymbolLike } from '../core/edit/region';
+import { createReview, pendingCount, proposalLines, segmentsFromHunks, type Review } from '../core/edit/review';
 import { StreamingDiff } from '../core/edit/streamingDiff';
 import { abortSignalFrom } from '../core/model/cancel';
 import { ModelError, type ChatMessage } from '../core/model/types';
 import { buildEditPrompt } from '../core/prompt/editPrompt';
-import { redactSecrets } from '../core/context/redact';
+import { SecretVault } from '../core/context/redact';
 import { showProblem } from './errors';
-import { diffUri, ReviewManager, type ReviewSession } from './reviewManager';
+import { askInstruction } from './instructionBox';
+import type { ReviewManager } from './reviewManager';
 import type { EditRunner, Services } from './services';
 import { openSettings } from './settings';
-import { Commands, Settings, settingId, StorageKeys } from '../core/names';
+import { Commands, Settings, settingId } from '../core/names';
 import { Disposable } from '../core/lifecycle';
 
-const HISTORY_KEY = StorageKeys.instructionHistory;
-const HISTORY_SIZE = 20;
 /** How often the streamed proposal is folded into the document (ms). */
 const STREAM_FRAME_MS = 40;
-
-/** Whole lines [startLine, endLine] of a document as a region. */
-interface Region {
-  startLine: number;
-  endLine: number;
-}
-
-function regionOf(document: vscode.TextDocument, range: vscode.Range): Region {
-  let endLine = range.end.line;
-  // A selection that ends at column 0 of a line does not include that line.
-  if (endLine > range.start.line && range.end.character === 0) endLine--;
-  return { startLine: range.start.line, endLine: Math.min(endLine, document.lineCount - 1) };
-}
 
 function regionText(document: vscode.TextDocument, region: Region): { text: string; finalEol: boolean; range: vscode.Range } {
   const finalEol = region.endLine < document.lineCount - 1;
@@ -55,7 +41,7 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
       vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>('vscode.executeDocumentSymbolProvider', document.uri),
       new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500)),
     ]);
-    const wanted = new Set([
+    const wanted = new Set<number>([
       vscode.SymbolKind.Function,
       vscode.SymbolKind.Method,
       vscode.SymbolKind.Constructor,
@@ -66,17 +52,10 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
       vscode.SymbolKind.Module,
       vscode.SymbolKind.Namespace,
     ]);
-    let best: vscode.Range | undefined;
-    const visit = (list: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]): void => {
-      for (const s of list) {
-        const range = 'range' in s ? s.range : s.location.range;
-        if (!range.contains(position)) continue;
-        if (wanted.has(s.kind) && (!best || best.contains(range))) best = range;
-        if ('children' in s) visit(s.children);
-      }
-    };
-    visit(symbols ?? []);
-    if (best && best.end.line > best.start.line) return best;
+    const plain = (list: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]): SymbolLike[] =>
+      list.map((s) => ({ kind: s.kind, range: 'range' in s ? s.range : s.location.range, children: 'children' in s ? plain(s.children) : undefined }));
+    const best = enclosingSymbol(plain(symbols ?? []), position, wanted);
+    if (best) return new vscode.Range(best.start.line, best.start.character, best.end.line, best.end.character);
   } catch {
     // No symbol provider: fall back to the line.
   }
@@ -88,44 +67,12 @@ async function enclosingRange(document: vscode.TextDocument, position: vscode.Po
  * shown as it arrives, then the proper diff for review.
  */
 export class EditController extends Disposable implements EditRunner {
-
   constructor(
     private readonly services: Services,
     private readonly reviews: ReviewManager,
   ) {
     super();
-    reviews.manuallyStopped = (session) => {
-      session.abort?.abort(new Error('edited'));
-    };
-    const withSession = (fn: (s: ReviewSession, editor: vscode.TextEditor | undefined) => unknown) => (uri?: vscode.Uri) => {
-      const session = uri instanceof vscode.Uri ? reviews.get(uri) : reviews.active();
-      if (!session) {
-        void vscode.window.showInformationMessage('Redline: there is no review open in this editor.');
-        return;
-      }
-      return fn(session, reviews.editorFor(session.document));
-    };
-    this._registerAll(
-      vscode.commands.registerCommand(Commands.editSelection, () => this.editSelectionCommand()),
-      vscode.commands.registerCommand(Commands.acceptAll, withSession((s) => reviews.acceptOrReject(s, 'accepted'))),
-      vscode.commands.registerCommand(Commands.rejectAll, withSession((s) => reviews.acceptOrReject(s, 'rejected'))),
-      vscode.commands.registerCommand(Commands.acceptHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
-      vscode.commands.registerCommand(Commands.rejectHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
-      vscode.commands.registerCommand(Commands.nextHunk, withSession((s, e) => e && reviews.reveal(s, e, 1))),
-      vscode.commands.registerCommand(Commands.previousHunk, withSession((s, e) => e && reviews.reveal(s, e, -1))),
-      vscode.commands.registerCommand(Commands.showDiff, withSession((s) => this.showDiff(s))),
-      vscode.commands.registerCommand(Commands.retry, withSession((s) => this.retry(s))),
-      vscode.commands.registerCommand(Commands.cancel, withSession((s) => s.abort?.abort())),
-    );
-  }
-
-  private async hunkCommand(state: 'accepted' | 'rejected', uri?: vscode.Uri, id?: number): Promise<void> {
-    const session = uri instanceof vscode.Uri ? this.reviews.get(uri) : this.reviews.active();
-    if (!session || session.status !== 'reviewing') return;
-    const editor = this.reviews.editorFor(session.document);
-    const target = typeof id === 'number' ? id : editor ? this.reviews.hunkAtCursor(session, editor) : undefined;
-    if (target === undefined) return;
-    await this.reviews.acceptOrReject(session, state, target);
+    this._register(vscode.commands.registerCommand(Commands.editSelection, () => this.editSelectionCommand()));
   }
 
   private async editSelectionCommand(): Promise<void> {
@@ -134,44 +81,12 @@ export class EditController extends Disposable implements EditRunner {
       void vscode.window.showInformationMessage('Redline: open a file and select the code to edit.');
       return;
     }
+    // Refused before the instruction is asked: typing it would be wasted.
+    if (this.refuseExcluded(editor.document)) return;
     const range = editor.selection.isEmpty ? await enclosingRange(editor.document, editor.selection.active) : editor.selection;
-    const instruction = await this.askInstruction();
+    const instruction = await askInstruction(this.services.context.globalState);
     if (!instruction) return;
     await this.proposeEdit({ editor, range, instruction, feature: 'edit' });
-  }
-
-  /** A quick pick that takes a new instruction and offers the recent ones. */
-  private askInstruction(initial = ''): Promise<string | undefined> {
-    const history = this.services.context.globalState.get<string[]>(HISTORY_KEY, []);
-    const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
-    pick.title = 'Redline: Edit Selection';
-    pick.placeholder = 'Describe the change (Enter to send, Escape to cancel)';
-    pick.value = initial;
-    pick.ignoreFocusOut = true;
-    pick.matchOnDescription = false;
-    const refresh = (): void => {
-      const typed = pick.value.trim();
-      const recent = history.filter((h) => h !== typed).map((h) => ({ label: h, description: 'recent' }));
-      pick.items = typed ? [{ label: typed, description: 'new instruction', alwaysShow: true }, ...recent] : recent;
-    };
-    refresh();
-    return new Promise((resolve) => {
-      let done = false;
-      pick.onDidChangeValue(refresh);
-      pick.onDidAccept(() => {
-        const chosen = (pick.selectedItems[0]?.label ?? pick.value).trim();
-        if (!chosen) return;
-        done = true;
-        void this.services.context.globalState.update(HISTORY_KEY, [chosen, ...history.filter((h) => h !== chosen)].slice(0, HISTORY_SIZE));
-        pick.hide();
-        resolve(chosen);
-      });
-      pick.onDidHide(() => {
-        pick.dispose();
-        if (!done) resolve(undefined);
-      });
-      pick.show();
-    });
   }
 
   /** Refuses files that must never be sent; says why and how to change it. */
@@ -189,10 +104,13 @@ export class EditController extends Disposable implements EditRunner {
     instruction: string;
     feature: string;
     messages?: ChatMessage[];
+    secrets?: SecretVault;
     /** The reply limit in tokens (Retry with a larger limit); else the prompt's. */
     maxTokens?: number;
   }): Promise<void> {
     const { editor, instruction, feature } = options;
+    // The prompt's secrets are placeholders; the reply gets the real text back before it is diffed.
+    const secrets = options.secrets ?? new SecretVault();
     const document = editor.document;
     if (this.refuseExcluded(document)) return;
     if (this.reviews.get(document)) {
@@ -201,7 +119,7 @@ export class EditController extends Disposable implements EditRunner {
       });
       return;
     }
-    const region = regionOf(document, options.range);
+    const region = regionOf(options.range, document.lineCount);
     const { text: originalText, finalEol, range: fullRange } = regionText(document, region);
     const insertion = options.range.isEmpty && !!options.messages;
     const eol = eolOf(document);
@@ -220,9 +138,10 @@ export class EditController extends Disposable implements EditRunner {
         instruction,
         languageId: document.languageId,
         filePath: vscode.workspace.asRelativePath(document.uri),
-        before: redactSecrets(before).text,
+        before,
         selection: originalText,
-        after: redactSecrets(after).text,
+        after,
+        secrets,
         diagnostics,
         contextWindowTokens: settings.chat.contextWindowTokens,
         reasoningTokens: settings.chat.reasoningTokens,
@@ -243,9 +162,9 @@ export class EditController extends Disposable implements EditRunner {
       segments: insertion ? segmentsFromHunks(originalLines, []) : segmentsFromHunks(originalLines, [], { reachedOldLines: 0 }),
       collapsed: false,
     };
-    const session = this.reviews.start({ document, review: startReview, originalText, instruction, feature });
-    const abort = new AbortController();
-    session.abort = abort;
+    const review = this.reviews.start({ document, review: startReview, originalText, instruction, feature, streaming: true });
+    const { abort } = review;
+    const id = review.info.id;
     const done = this.services.status.busy(feature);
     const log = this.services.log;
     let outcome: 'ok' | 'error' | 'cancelled' = 'ok';
@@ -260,17 +179,8 @@ export class EditController extends Disposable implements EditRunner {
         const fold = (): void => {
           frame = undefined;
           lastFrame = Date.now();
-          if (session.disposed || session.status !== 'streaming' || insertion) return;
-          const snap = streaming.snapshot();
-          const hunks = snap.hunks.map((h) => ({ ...h, oldLines: h.oldLines.map(lineContent), newLines: h.newLines.map(lineContent) }));
-          if (snap.pendingNewLines.length) {
-            const pending = snap.pendingNewLines.map(lineContent);
-            const last = hunks[hunks.length - 1];
-            if (last && last.oldStart + last.oldLines.length === snap.consumedOldLines) last.newLines.push(...pending);
-            else hunks.push({ oldStart: snap.consumedOldLines, oldLines: [], newStart: 0, newLines: pending });
-          }
-          const segments = segmentsFromHunks(originalLines, hunks, { reachedOldLines: snap.consumedOldLines });
-          void session.update((r) => (r.collapsed ? { ...r, segments, collapsed: true } : { ...r, segments }));
+          if (insertion || review.phase() !== 'streaming') return;
+          void review.streamDelta(streamSegments(streaming.snapshot(), originalLines));
         };
         try {
           const client = await this.services.modelClient('chat');
@@ -281,61 +191,60 @@ export class EditController extends Disposable implements EditRunner {
           };
           const onReasoning = (): void => say('thinking…');
           const stream = client.streamChat({ feature, model: settings.chat.model, messages, temperature: 0.1, maxTokens, signal: link.signal, onReasoning });
+          const restoring = secrets.restoreStream();
           for await (const delta of stream) {
-            streaming.push(delta);
+            const text = restoring.push(delta);
+            if (text) streaming.push(text);
             say(streaming.thinking ? 'thinking…' : '');
             if (!frame) frame = setTimeout(fold, Math.max(0, STREAM_FRAME_MS - (Date.now() - lastFrame)));
           }
+          const rest = restoring.flush();
+          if (rest) streaming.push(rest);
           if (frame) clearTimeout(frame);
           const result = await stream.result;
-          log.info(`edit ${session.id}: reply of ${result.text.length} characters`);
-          await session.settled();
-          if (session.disposed) return;
+          log.info(`edit ${id}: reply of ${result.text.length} characters`);
+          await review.settled();
+          if (review.phase() !== 'streaming') return;
           const verdict = decideEdit(
-            { text: result.text, reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
+            { text: secrets.restore(result.text), reasoning: result.reasoning, finishReason: result.finishReason, completionTokens: result.usage.completionTokens },
             { selection: insertion ? '' : originalText, languageId: document.languageId, eol, before, after },
           );
           if (verdict.kind === 'refusal') {
             outcome = 'error';
-            log.warn(`edit ${session.id}: reply refused (${verdict.reason}, finish ${result.finishReason ?? 'none'}): ${JSON.stringify(result.text.slice(0, 500))}`);
-            await this.restoreAndEnd(session);
+            log.warn(`edit ${id}: reply refused (${verdict.reason}, finish ${result.finishReason ?? 'none'}): ${JSON.stringify(result.text.slice(0, 500))}`);
+            await review.cancel();
             this.showRefusal(verdict, result.text, options, maxTokens, result.usage.completionTokens);
             return;
           }
-          const proposal = insertion ? insertionProposal(document, options.range, region, verdict.text, eol, finalEol) : verdict.text;
-          const finalReview = createReview({ startLine: session.review.startLine, originalText, proposalText: proposal, eol, finalEol });
+          const proposal = insertion ? insertionProposal(originalLines, region.startLine, options.range.start, verdict.text, eol, finalEol) : verdict.text;
+          const finalReview = createReview({ startLine: region.startLine, originalText, proposalText: proposal, eol, finalEol });
           if (pendingCount(finalReview) === 0) {
-            await this.restoreAndEnd(session);
+            await review.cancel();
             void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
             return;
           }
-          await session.update(finalReview);
-          this.markReviewing(session);
+          await review.streamEnd(finalReview);
+          this.reviews.revealFirst(review);
         } catch (err) {
           if (frame) clearTimeout(frame);
-          await session.settled();
+          await review.settled();
           const error = err instanceof ModelError ? err : undefined;
-          const editedByUser = abort.signal.aborted && abort.signal.reason instanceof Error && abort.signal.reason.message === 'edited';
-          if (editedByUser && !session.disposed) {
-            // Keep what the user typed; review what had arrived.
+          if (review.phase() === 'reviewing') {
+            // The user edited the text under review and the stream stopped: what arrived is reviewed.
             outcome = 'cancelled';
-            await session.update(withoutUnreached);
-            this.markReviewing(session);
-            void vscode.window.showInformationMessage('Redline stopped writing because you edited the text under review. Review what arrived so far.');
             return;
           }
-          // Decide before restoring: ending the session aborts its controller too.
           const cancelled = error?.kind === 'cancelled' || token.isCancellationRequested || (!error && abort.signal.aborted);
-          await this.restoreAndEnd(session);
+          await review.cancel();
           if (cancelled) {
             outcome = 'cancelled';
-            log.info(`edit ${session.id}: cancelled`);
+            log.info(`edit ${id}: cancelled`);
             return;
           }
           outcome = 'error';
           if (error) this.services.showModelError(error, () => void this.proposeEdit(options));
           else {
-            log.error(`edit ${session.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            log.error(`edit ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
             showProblem('the edit failed unexpectedly. The document is unchanged.', { 'Open Output': () => log.show(true) }, 'error');
           }
         } finally {
@@ -373,93 +282,29 @@ export class EditController extends Disposable implements EditRunner {
       showProblem('a review is already open in this file. Accept or reject it first.');
       return;
     }
-    const region = regionOf(document, options.range);
+    const region = regionOf(options.range, document.lineCount);
     const { text: originalText, finalEol, range: fullRange } = regionText(document, region);
     const eol = eolOf(document);
     // Keep whatever shares the first and last lines with the replaced range.
     const head = document.getText(new vscode.Range(fullRange.start, options.range.start));
     const tailEnd = finalEol ? document.lineAt(region.endLine).range.end : fullRange.end;
     const tail = options.range.end.isBefore(tailEnd) ? document.getText(new vscode.Range(options.range.end, tailEnd)) : '';
-    const proposal = head + options.replacement.replace(/\r?\n/g, eol) + tail + (finalEol ? eol : '');
+    const proposal = replacementProposal(head, options.replacement, tail, eol, finalEol);
     const review = createReview({ startLine: region.startLine, originalText, proposalText: proposal, eol, finalEol });
     if (pendingCount(review) === 0) {
       void vscode.window.showInformationMessage(`Redline: ${EXTRACT_MESSAGES.unchanged}`);
       return;
     }
-    const session = this.reviews.start({
+    const handle = this.reviews.start({
       document,
       review: { ...review, segments: segmentsFromHunks(proposalLines(originalText, finalEol), []) },
       originalText,
       instruction: '',
       feature,
+      streaming: true,
     });
-    await session.update(review);
-    this.markReviewing(session);
+    await handle.streamEnd(review);
+    this.reviews.revealFirst(handle);
   }
 
-  /** The proposal is in place: hunks get their Accept / Reject. */
-  private markReviewing(session: ReviewSession): void {
-    if (session.disposed) return;
-    session.status = 'reviewing';
-    this.reviews.changed(session);
-    this.reveal(session);
-  }
-
-  private reveal(session: ReviewSession): void {
-    const editor = this.reviews.editorFor(session.document);
-    if (!editor) return;
-    const first = session.rendered().hunks[0];
-    if (!first) return;
-    const pos = new vscode.Position(session.review.startLine + first.oldStart, 0);
-    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  }
-
-  /** Puts the original text back (rejecting everything) and ends the session. */
-  private async restoreAndEnd(session: ReviewSession): Promise<void> {
-    if (session.disposed) return;
-    await session.update((r) => settleAll(withoutUnreached(r), 'rejected'), { last: true });
-    if (!session.disposed) this.reviews.end(session, 'failed');
-  }
-
-  private async showDiff(session: ReviewSession): Promise<void> {
-    const name = session.uri.path.split('/').pop() ?? 'file';
-    await vscode.commands.executeCommand('vscode.diff', diffUri(session, 'original'), diffUri(session, 'proposal'), `${name}: original ↔ Redline proposal`, {
-      preview: true,
-      viewColumn: vscode.ViewColumn.Beside,
-    });
-  }
-
-  /** Rejects the whole review and asks again, with the last instruction to start from. */
-  private async retry(session: ReviewSession): Promise<void> {
-    if (session.status !== 'reviewing') return;
-    const editor = this.reviews.editorFor(session.document) ?? (await vscode.window.showTextDocument(session.document));
-    const instruction = await this.askInstruction(session.instruction);
-    if (!instruction || session.disposed) return;
-    const startLine = session.review.startLine;
-    const lineCount = proposalLines(session.originalText, session.review.finalEol).length;
-    await this.reviews.acceptOrReject(session, 'rejected');
-    await session.settled();
-    const endLine = Math.max(startLine, startLine + lineCount - 1);
-    const range = new vscode.Range(startLine, 0, endLine, editor.document.lineAt(Math.min(endLine, editor.document.lineCount - 1)).text.length);
-    await this.proposeEdit({ editor, range, instruction, feature: session.feature });
-  }
 }
-
-/** The region's text with generated code inserted at an empty range (Write Tests into a file). */
-function insertionProposal(document: vscode.TextDocument, at: vscode.Range, region: Region, code: string, eol: '\n' | '\r\n', finalEol: boolean): string {
-  const lines: string[] = [];
-  for (let l = region.startLine; l <= region.endLine; l++) lines.push(document.lineAt(l).text);
-  const offsetLine = at.start.line - region.startLine;
-  const line = lines[offsetLine] ?? '';
-  const codeLines = proposalLines(code, false).filter((_, i, all) => !(i === all.length - 1 && all[i] === ''));
-  let merged: string[];
-  if (line.trim() === '') {
-    // An empty last line is the file's final newline: keep one after the inserted code.
-    const keepFinalNewline = !finalEol && offsetLine === lines.length - 1 && line === '';
-    merged = [...lines.slice(0, offsetLine), ...codeLines, ...lines.slice(offsetLine + 1), ...(keepFinalNewline ? [''] : [])];
-  }
-  else if (at.start.character >= line.length) merged = [...lines.slice(0, offsetLine + 1), '', ...codeLines, ...lines.slice(offsetLine + 1)];
-  else merged = [...lines.slice(0, offsetLine), ...codeLines, ...lines.slice(offsetLine)];
-  return joinRegion(merged, eol, finalEol);
-}
-

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { answerProblem, answerSoFar } from '../core/reply';
+import { answerProblem } from '../core/reply';
 import {
   isPersistedThread,
   parseFromWebview,
@@ -10,11 +10,13 @@ import {
   type ToWebview,
   type TurnView,
 } from '../core/actions/explainProtocol';
-import { buildExplainMessages, EXPLAIN_SYSTEM_PROMPT, type ExplainTurn } from '../core/actions/prompts';
+import { buildExplainMessages, EXPLAIN_SYSTEM_PROMPT, explainVault, type ExplainTurn } from '../core/actions/prompts';
+import { SecretVault } from '../core/context/redact';
 import { fitReplacement, locateOriginal } from '../core/actions/target';
 import { ModelError } from '../core/model/types';
 import { countTokens } from '../core/prompt/tokens';
-import { isOpenableLink, renderMarkdown, type CodeBlock } from '../core/markdown/render';
+import { isOpenableLink, type CodeBlock } from '../core/markdown/render';
+import { MarkdownStream, VisibleAnswer, type StreamUpdate } from '../core/markdown/stream';
 import { showProblem } from './errors';
 import type { Services } from './services';
 import { openSettings } from './settings';
@@ -34,6 +36,8 @@ export interface ExplainRequest {
   firstPrompt: string;
   editor: vscode.TextEditor;
   range: vscode.Range;
+  /** The vault `firstPrompt` was redacted with; the thread's follow-ups and Apply use it too. */
+  secrets: SecretVault;
 }
 
 interface Running {
@@ -51,10 +55,16 @@ export class ExplainPanel extends Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
   private thread: PersistedThread | undefined;
+  /** Placeholders of the thread's secrets: follow-ups are redacted with it, applied code restored. */
+  private secrets = new SecretVault();
   private running: Running | undefined;
   private renderTimer: NodeJS.Timeout | undefined;
   /** Code blocks by id, for Copy and Apply. */
   private blocks = new Map<string, CodeBlock>();
+  /** Each answer's incremental renderer: a frame renders only what changed. */
+  private renderers = new Map<number, MarkdownStream>();
+  /** Each answer without its reasoning (<think>…</think>), kept up to date without rescanning it. */
+  private visible = new Map<number, VisibleAnswer>();
 
   constructor(private readonly services: Services) {
     super();
@@ -93,7 +103,10 @@ export class ExplainPanel extends Disposable {
       },
       turns: [],
     };
+    this.secrets = request.secrets;
     this.blocks.clear();
+    this.renderers.clear();
+    this.visible.clear();
     this.showPanel();
     await this.runTurn(request.title, true);
   }
@@ -114,7 +127,7 @@ export class ExplainPanel extends Disposable {
           { role: 'system' as const, content: EXPLAIN_SYSTEM_PROMPT },
           { role: 'user' as const, content: thread.firstPrompt },
         ]
-      : buildExplainMessages(thread.firstPrompt, earlier, question, budgetChars);
+      : buildExplainMessages(thread.firstPrompt, earlier, question, budgetChars, this.secrets);
 
     const turnIndex = thread.turns.length;
     const turn: PersistedTurn = { question, answer: '' };
@@ -167,9 +180,9 @@ export class ExplainPanel extends Disposable {
       }
       // A new Explain may have replaced this thread while it ran: then nothing of it is shown any more.
       if (this.thread === thread) {
-        const html = this.renderTurn(turnIndex);
-        if (turn.error) this.post({ type: 'error', turn: turnIndex, message: turn.error, html, state: thread });
-        else this.post({ type: 'done', turn: turnIndex, html, stopped: !!turn.stopped, state: thread });
+        const update = this.renderTurn(turnIndex, true);
+        if (turn.error) this.post({ type: 'error', turn: turnIndex, message: turn.error, ...update, state: thread });
+        else this.post({ type: 'done', turn: turnIndex, ...update, stopped: !!turn.stopped, state: thread });
       }
     }
   }
@@ -194,7 +207,7 @@ export class ExplainPanel extends Disposable {
     if (this.renderTimer) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
-      if (this.running?.turn === turn) this.post({ type: 'delta', turn, html: this.renderTurn(turn) });
+      if (this.running?.turn === turn) this.post({ type: 'delta', turn, ...this.renderTurn(turn) });
     }, RENDER_INTERVAL_MS);
   }
 
@@ -203,15 +216,36 @@ export class ExplainPanel extends Disposable {
     this.renderTimer = undefined;
   }
 
-  /** Renders one answer and records its code blocks. */
-  private renderTurn(index: number): string {
+  /** Renders what is new in one answer (all of it when `final`) and records its code blocks. */
+  private renderTurn(index: number, final = false): StreamUpdate {
     const turn = this.thread?.turns[index];
-    if (!turn) return '';
-    // Reasoning in the text (<think>…</think>) is never shown, nor offered as code to apply.
-    const { html, codeBlocks } = renderMarkdown(answerSoFar(turn.answer).answer, `t${index}-`);
-    for (const id of [...this.blocks.keys()]) if (id.startsWith(`t${index}-`)) this.blocks.delete(id);
-    for (const block of codeBlocks) this.blocks.set(block.id, block);
-    return html;
+    if (!turn) return { from: 0, segments: [] };
+    let renderer = this.renderers.get(index);
+    if (!renderer) {
+      renderer = new MarkdownStream(`t${index}-`);
+      this.renderers.set(index, renderer);
+    }
+    const update = renderer.update(this.visibleAnswer(index, turn.answer), final);
+    for (const block of renderer.codeBlocks()) this.blocks.set(block.id, block);
+    return update;
+  }
+
+  /** The answer without reasoning: never shown, nor offered as code to apply. */
+  private visibleAnswer(index: number, raw: string): string {
+    let visible = this.visible.get(index);
+    if (!visible) {
+      visible = new VisibleAnswer();
+      this.visible.set(index, visible);
+    }
+    return visible.update(raw);
+  }
+
+  /** One answer's pieces, all of them (for a webview that starts over). */
+  private turnSegments(index: number): string[] {
+    const turn = this.thread?.turns[index];
+    if (!turn) return [];
+    this.renderTurn(index, this.running?.turn !== index);
+    return this.renderers.get(index)?.segments() ?? [];
   }
 
   private header(): Header {
@@ -231,7 +265,7 @@ export class ExplainPanel extends Disposable {
     const thread = this.thread;
     const turns: TurnView[] = (thread?.turns ?? []).map((t, i) => ({
       question: t.question,
-      html: this.renderTurn(i),
+      segments: this.turnSegments(i),
       ...(t.stopped ? { stopped: true } : {}),
       ...(t.error ? { error: t.error } : {}),
       ...(this.running?.turn === i ? { streaming: true } : {}),
@@ -270,10 +304,13 @@ export class ExplainPanel extends Disposable {
       return;
     }
     this.thread = isPersistedThread(state) ? state : undefined;
+    this.secrets = explainVault(this.thread?.source?.text, (this.thread?.turns ?? []).slice(1).map((t) => t.question));
     if (this.thread) {
       for (const turn of this.thread.turns) if (!turn.answer && !turn.error) turn.stopped = true;
     }
     this.blocks.clear();
+    this.renderers.clear();
+    this.visible.clear();
     panel.webview.options = this.webviewOptions();
     this.adopt(panel);
   }
@@ -290,6 +327,8 @@ export class ExplainPanel extends Disposable {
         this.panel = undefined;
         this.thread = undefined;
         this.blocks.clear();
+        this.renderers.clear();
+    this.visible.clear();
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
       }),
@@ -333,7 +372,7 @@ export class ExplainPanel extends Disposable {
   private async copy(blockId: string): Promise<void> {
     const block = this.blocks.get(blockId);
     if (!block) return;
-    await vscode.env.clipboard.writeText(block.code);
+    await vscode.env.clipboard.writeText(this.secrets.restore(block.code));
     vscode.window.setStatusBarMessage('Redline: code block copied', 2000);
   }
 
@@ -366,7 +405,8 @@ export class ExplainPanel extends Disposable {
     const editor =
       vscode.window.visibleTextEditors.find((e) => e.document === document) ??
       (await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false }));
-    const replacement = fitReplacement(source.text, block.code, range.start.character === 0);
+    // The answer holds placeholders where the explained code had secrets: the real text goes back in.
+    const replacement = fitReplacement(source.text, this.secrets.restore(block.code), range.start.character === 0);
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, selection: range });
     await this.services.edits.reviewReplacement({ editor, range, replacement, feature: 'explain.apply' });
   }

@@ -16,6 +16,7 @@ import { abortSignalFrom } from '../core/model/cancel';
 import type { Services } from './services';
 import { Commands, SECTION, Settings, StatusItems, StorageKeys } from '../core/names';
 import { DisposableStore } from '../core/lifecycle';
+import { read } from './settings';
 
 /**
  * Inline suggestions (ghost text) through VS Code's stable InlineCompletionItemProvider. Thin: it
@@ -31,7 +32,7 @@ const SCHEMES = new Set(['file', 'untitled', 'vscode-notebook-cell', 'vscode-rem
 function readEngineSettings(services: Services): EngineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const shared = services.settings();
-  return { ...readCompletionSettings((key) => config.get(key)), chatModel: shared.chat.model, exclude: shared.exclude };
+  return { ...readCompletionSettings((key) => read<unknown>(config, key, undefined)), chatModel: shared.chat.model, exclude: shared.exclude };
 }
 
 function relativePath(uri: vscode.Uri): string {

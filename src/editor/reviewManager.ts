@@ -1,213 +1,105 @@
 import * as vscode from 'vscode';
-import {
-  applyUserChange,
-  isStreaming,
-  minimalEdit,
-  nextHunk,
-  pendingCount,
-  render,
-  renderText,
-  settleAll,
-  settleHunk,
-  withoutUnreached,
-  type Rendered,
-  type Review,
-} from '../core/edit/review';
-import { Colors, Commands, ContextKeys, StorageKeys } from '../core/names';
+import { nextHunk, pendingCount, render, renderText, settleAll, type Review, type Segment } from '../core/edit/review';
+import { idleSession, lineOffset, reduce, type DocEdit, type EditReason, type KnownState, type Session, type SessionEvent, type Step } from '../core/edit/session';
 import { Disposable } from '../core/lifecycle';
+import { Colors, Commands, ContextKeys, StorageKeys } from '../core/names';
+import { askInstruction } from './instructionBox';
+import type { Services } from './services';
 
 const PERSIST_KEY = StorageKeys.openReviews;
-/** How many recent states of a review are kept for a reload (VS Code backs up a buffer after a pause). */
-const HISTORY_STATES = 12;
+/** How many recent states of a document are kept for a reload (VS Code backs up a buffer after a pause). */
+const PERSISTED_STATES = 24;
+/** How many documents keep their review memory across a reload. */
+const PERSISTED_DOCUMENTS = 10;
 export const DIFF_SCHEME = 'redline-diff';
 
 interface PersistedReview {
   uri: string;
-  /** The review's latest states, newest first: a hot-exit backup may hold any of them. */
-  reviews: Review[];
+  known: KnownState[];
   originalText: string;
   instruction: string;
   feature: string;
 }
 
-interface ExpectedEdit {
-  offset: number;
-  length: number;
-  text: string;
-  next: Review;
-  consumed: Promise<true>;
-  markConsumed: (v: true) => void;
+/** What a review is about (for Retry, the side-by-side diff and the log). */
+export interface ReviewInfo {
+  id: number;
+  instruction: string;
+  feature: string;
+}
+
+/** Our edit on its way into the document: the state it leads to, and who waits for it. */
+interface Inflight {
+  state: Session;
+  done: () => void;
 }
 
 /**
- * One open review of one region of one document. The document region always holds
- * renderText(review): every change Redline makes goes through `update()`, which applies one minimal
- * replace edit, and every change the user makes is folded in by the manager with applyUserChange.
+ * One document's review: the reducer's state, the edits in flight, the model request. Everything the
+ * review does goes through `dispatch`, serialised.
  */
-export class ReviewSession {
-  readonly id: number;
-  status: 'streaming' | 'reviewing' = 'streaming';
-  /** The latest states of the review, newest first, kept for restoring after a window reload. */
-  history: Review[] = [];
-  /** Aborts the model request while streaming. */
+export class DocumentReview {
+  session: Session;
+  info: ReviewInfo | undefined;
   abort: AbortController | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  private expected: ExpectedEdit[] = [];
-  private editCount = 0;
-  disposed = false;
+  /** Lenses hidden while Retry asks for the new instruction. */
+  retrying = false;
+  inflight: Inflight | undefined;
+  queue: Promise<void> = Promise.resolve();
+  /** The stream's edits form one undo step, opened by the first. */
+  streamStepOpen = false;
+  /**
+   * The last save was an automatic one (`files.autoSave`): the pending hunks stay collapsed to their
+   * original lines after it, since showing the proposal again would make the file dirty and autosave it
+   * again, forever. Accepting or rejecting shows the review in full again.
+   */
+  keepCollapsed = false;
 
   constructor(
-    private readonly manager: ReviewManager,
-    readonly document: vscode.TextDocument,
-    public review: Review,
-    /** The region's text before the review (for the side-by-side diff and Retry). */
-    readonly originalText: string,
-    readonly instruction: string,
-    readonly feature: string,
-    id: number,
+    readonly uri: vscode.Uri,
+    public document: vscode.TextDocument,
   ) {
-    this.id = id;
+    this.session = idleSession(document.getText());
   }
 
-  get uri(): vscode.Uri {
-    return this.document.uri;
+  get phase(): Session['phase'] {
+    return this.session.phase;
   }
 
-  rendered(): Rendered {
-    return render(this.review);
-  }
-
-  /** Document range of the region right now. */
-  regionRange(): vscode.Range {
-    const start = new vscode.Position(this.review.startLine, 0);
-    const startOffset = this.document.offsetAt(start);
-    return new vscode.Range(start, this.document.positionAt(startOffset + renderText(this.review).length));
-  }
-
-  /**
-   * Moves the document to `next`, serialised after earlier updates. `last` closes the undo group: the
-   * whole review (stream, accepts, rejects) is one undo step.
-   */
-  update(next: Review | ((current: Review) => Review), options: { last?: boolean } = {}): Promise<void> {
-    // A transform is applied to the review as it is when the edit is made, so keys the user typed
-    // since the call are kept (a precomputed review would overwrite them).
-    const transform = typeof next === 'function' ? next : () => next;
-    return this.enqueue(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const planned = this.plan(transform(this.review));
-        if (!planned) return;
-        const first = this.editCount === 0;
-        const editor = this.manager.editorFor(this.document);
-        let ok: boolean;
-        if (editor) {
-          ok = await editor.edit((b) => b.replace(planned.range, planned.text), {
-            undoStopBefore: first,
-            undoStopAfter: !!options.last,
-          });
-        } else {
-          const we = new vscode.WorkspaceEdit();
-          we.replace(this.document.uri, planned.range, planned.text);
-          ok = await vscode.workspace.applyEdit(we);
-        }
-        if (ok) {
-          this.editCount++;
-          return;
-        }
-        // The document changed under us (the user is typing): try again on the text as it is now.
-        this.forget(planned.entry);
-        if (attempt >= 20 || this.disposed) {
-          this.manager.log.warn(`review ${this.id}: the editor kept refusing an edit; giving up on it`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    });
-  }
-
-  /**
-   * The edit that collapses pending hunks for a save, handed to VS Code's save participant. The queue
-   * waits until the save has applied it, so no other edit of ours slips in between.
-   */
-  collapseForSave(): Promise<vscode.TextEdit[]> {
-    return new Promise((resolve) => {
-      void this.enqueue(async () => {
-        const planned = this.plan({ ...this.review, collapsed: true });
-        if (!planned) {
-          resolve([]);
-          return;
-        }
-        resolve([vscode.TextEdit.replace(planned.range, planned.text)]);
-        const applied = await Promise.race([planned.entry.consumed, new Promise<false>((r) => setTimeout(() => r(false), 3000))]);
-        if (!applied) this.forget(planned.entry);
-      });
-    });
-  }
-
-  private enqueue(job: () => Promise<void>): Promise<void> {
-    const run = async (): Promise<void> => {
-      if (this.disposed) return;
-      await job();
-      this.manager.changed(this);
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch((err: unknown) => this.manager.log.error(`review ${this.id}: ${String(err)}`));
-    return result;
-  }
-
-  /** Registers the edit from the current review to `next`; undefined when the text does not change. */
-  private plan(next: Review): { range: vscode.Range; text: string; entry: ExpectedEdit } | undefined {
-    const nextWithStart = { ...next, startLine: this.review.startLine };
-    const edit = minimalEdit(renderText(this.review), renderText(nextWithStart));
-    if (!edit) {
-      this.review = nextWithStart;
-      return undefined;
-    }
-    const startOffset = this.document.offsetAt(new vscode.Position(this.review.startLine, 0));
-    const offset = startOffset + edit.offset;
-    let markConsumed: (v: true) => void = () => {};
-    const consumed = new Promise<true>((r) => (markConsumed = r));
-    const entry: ExpectedEdit = { offset, length: edit.length, text: edit.text, next: nextWithStart, consumed, markConsumed };
-    this.expected.push(entry);
-    const range = new vscode.Range(this.document.positionAt(offset), this.document.positionAt(offset + edit.length));
-    return { range, text: edit.text, entry };
-  }
-
-  private forget(entry: ExpectedEdit): void {
-    this.expected = this.expected.filter((e) => e !== entry);
-  }
-
-  /** True when `change` is the edit this session made last; consumes it. */
-  consumeExpected(change: vscode.TextDocumentContentChangeEvent): boolean {
-    const head = this.expected[0];
-    if (!head) return false;
-    if (head.offset === change.rangeOffset && head.length === change.rangeLength && head.text === change.text) {
-      this.expected.shift();
-      this.review = { ...head.next, startLine: this.review.startLine };
-      head.markConsumed(true);
-      return true;
-    }
-    return false;
-  }
-
-  /** Waits until every queued edit has been applied. */
-  settled(): Promise<void> {
-    return this.queue;
+  get review(): Review | undefined {
+    return this.session.review;
   }
 }
 
+/** The review handle the edit runner holds while the model writes. */
+export interface ReviewHandle {
+  readonly info: ReviewInfo;
+  readonly document: vscode.TextDocument;
+  readonly abort: AbortController;
+  /** The review is still the one this handle started (not ended, not replaced). */
+  alive(): boolean;
+  phase(): Session['phase'];
+  review(): Review | undefined;
+  streamDelta(segments: Segment[]): Promise<void>;
+  streamEnd(review: Review): Promise<void>;
+  cancel(): Promise<void>;
+  settled(): Promise<void>;
+}
+
 /**
- * All open reviews: decorations, CodeLens, commands' targets, user edits, saves, closing and reloads.
+ * The editor adapter of the review session (core/edit/session.ts): it turns VS Code events into session
+ * events and the results into edits, decorations, CodeLens and context keys, and owns the review
+ * commands. It decides nothing itself.
  */
 export class ReviewManager extends Disposable implements vscode.CodeLensProvider, vscode.TextDocumentContentProvider {
-  private readonly sessions = new Map<string, ReviewSession>();
+  private readonly docs = new Map<string, DocumentReview>();
   private readonly codeLensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.codeLensEmitter.event;
   private readonly diffEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.diffEmitter.event;
-  private readonly sessionEnded = new vscode.EventEmitter<ReviewSession>();
-  readonly onDidEndSession = this.sessionEnded.event;
   private nextId = 1;
   private persistTimer: NodeJS.Timeout | undefined;
+  readonly log: vscode.LogOutputChannel;
 
   private readonly removedDecoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
@@ -229,11 +121,19 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     after: { contentText: '  Redline is writing…', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
   });
 
-  constructor(
-    readonly log: vscode.LogOutputChannel,
-    private readonly state: vscode.Memento,
-  ) {
+  constructor(private readonly services: Services) {
     super();
+    this.log = services.log;
+    const withReview =
+      (fn: (d: DocumentReview, editor: vscode.TextEditor | undefined) => unknown) =>
+      (uri?: vscode.Uri): unknown => {
+        const d = uri instanceof vscode.Uri ? this.docs.get(uri.toString()) : this.activeReview();
+        if (!d || d.phase === 'idle') {
+          void vscode.window.showInformationMessage('Redline: there is no review open in this editor.');
+          return undefined;
+        }
+        return fn(d, this.editorFor(d.document));
+      };
     this._registerAll(
       this.removedDecoration,
       this.addedDecoration,
@@ -241,7 +141,6 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       this.writingDecoration,
       this.codeLensEmitter,
       this.diffEmitter,
-      this.sessionEnded,
       vscode.languages.registerCodeLensProvider({ pattern: '**' }, this),
       vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, this),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)),
@@ -252,17 +151,28 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
       vscode.window.onDidChangeTextEditorSelection(() => this.updateContext()),
+      vscode.commands.registerCommand(Commands.acceptAll, withReview((d) => this.settle(d, 'accepted'))),
+      vscode.commands.registerCommand(Commands.rejectAll, withReview((d) => this.settle(d, 'rejected'))),
+      vscode.commands.registerCommand(Commands.acceptHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('accepted', uri, id)),
+      vscode.commands.registerCommand(Commands.rejectHunk, (uri?: vscode.Uri, id?: number) => this.hunkCommand('rejected', uri, id)),
+      vscode.commands.registerCommand(Commands.nextHunk, withReview((d, e) => e && this.reveal(d, e, 1))),
+      vscode.commands.registerCommand(Commands.previousHunk, withReview((d, e) => e && this.reveal(d, e, -1))),
+      vscode.commands.registerCommand(Commands.showDiff, withReview((d) => this.showDiff(d))),
+      vscode.commands.registerCommand(Commands.retry, withReview((d) => this.retry(d))),
+      vscode.commands.registerCommand(Commands.cancel, withReview((d) => d.abort?.abort())),
     );
     for (const doc of vscode.workspace.textDocuments) this.restore(doc);
     this.updateContext();
   }
 
-  get(document: vscode.TextDocument | vscode.Uri): ReviewSession | undefined {
+  /** The open review (streaming or reviewing) of a document. */
+  get(document: vscode.TextDocument | vscode.Uri): DocumentReview | undefined {
     const uri = document instanceof vscode.Uri ? document : document.uri;
-    return this.sessions.get(uri.toString());
+    const d = this.docs.get(uri.toString());
+    return d && d.phase !== 'idle' ? d : undefined;
   }
 
-  active(): ReviewSession | undefined {
+  private activeReview(): DocumentReview | undefined {
     const editor = vscode.window.activeTextEditor;
     return editor ? this.get(editor.document) : undefined;
   }
@@ -273,101 +183,235 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     return vscode.window.visibleTextEditors.find((e) => e.document === document);
   }
 
-  /** Starts a review over whole lines [startLine, startLine + lines) shown as not yet reached. */
-  start(args: { document: vscode.TextDocument; review: Review; originalText: string; instruction: string; feature: string }): ReviewSession {
-    const existing = this.get(args.document);
-    if (existing) throw new Error('A Redline review is already open in this file. Accept or reject it first.');
-    const session = new ReviewSession(this, args.document, args.review, args.originalText, args.instruction, args.feature, this.nextId++);
-    this.sessions.set(args.document.uri.toString(), session);
-    this.changed(session);
-    return session;
+  private entry(document: vscode.TextDocument): DocumentReview {
+    const key = document.uri.toString();
+    let d = this.docs.get(key);
+    if (!d) {
+      d = new DocumentReview(document.uri, document);
+      this.docs.set(key, d);
+    }
+    d.document = document;
+    return d;
   }
 
-  /** Called after every change of a session: redraw, refresh lenses and context, persist. */
-  changed(session: ReviewSession): void {
-    if (session.disposed) return;
-    if (session.status === 'reviewing' && pendingCount(session.review) === 0 && !isStreaming(session.review)) {
-      this.end(session, 'settled');
-      return;
-    }
-    if (!session.history[0] || renderText(session.history[0]) !== renderText(session.review)) {
-      session.history = [session.review, ...session.history].slice(0, HISTORY_STATES);
-    }
-    this.decorate(session);
-    this.codeLensEmitter.fire();
-    this.updateContext();
-    this.diffEmitter.fire(diffUri(session, 'proposal'));
-    this.diffEmitter.fire(diffUri(session, 'original'));
-    this.schedulePersist();
+  /**
+   * Starts a review over a region of `document`; `review` renders the region's current text (the
+   * original lines, shown as not reached while the model writes). Refused when one is open.
+   */
+  start(args: { document: vscode.TextDocument; review: Review; originalText: string; instruction: string; feature: string; streaming: boolean }): ReviewHandle {
+    if (this.get(args.document)) throw new Error('A Redline review is already open in this file. Accept or reject it first.');
+    const d = this.entry(args.document);
+    const info: ReviewInfo = { id: this.nextId++, instruction: args.instruction, feature: args.feature };
+    const abort = new AbortController();
+    d.info = info;
+    d.abort = abort;
+    d.retrying = false;
+    d.streamStepOpen = false;
+    this.commit(d, reduce(d.session, { type: 'start', doc: args.document.getText(), review: args.review, originalText: args.originalText, streaming: args.streaming }));
+    // The selection's highlight would hide the review's colours.
+    const editor = this.editorFor(args.document);
+    if (editor && !editor.selection.isEmpty) editor.selection = new vscode.Selection(editor.selection.active, editor.selection.active);
+    const alive = (): boolean => d.info === info && d.phase !== 'idle';
+    return {
+      info,
+      document: args.document,
+      abort,
+      alive,
+      phase: () => (alive() ? d.phase : 'idle'),
+      review: () => (alive() ? d.review : undefined),
+      streamDelta: (segments) => (alive() ? this.dispatch(d, { type: 'streamDelta', segments }) : Promise.resolve()),
+      streamEnd: (review) => (alive() ? this.dispatch(d, { type: 'streamEnd', review }) : Promise.resolve()),
+      cancel: () => (alive() ? this.dispatch(d, { type: 'cancel' }) : Promise.resolve()),
+      settled: () => d.queue,
+    };
   }
 
-  /** Ends a session; its document keeps whatever text it holds now. */
-  end(session: ReviewSession, why: 'settled' | 'closed' | 'lost' | 'failed'): void {
-    if (session.disposed) return;
-    session.disposed = true;
-    session.abort?.abort();
-    this.sessions.delete(session.uri.toString());
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document === session.document) this.clearDecorations(editor);
-    }
-    this.log.info(`review ${session.id} ended (${why})`);
-    this.codeLensEmitter.fire();
-    this.updateContext();
-    this.schedulePersist();
-    this.sessionEnded.fire(session);
+  // --- the one way the document changes: reducer step, then the edit -------------------------------
+
+  /** Runs `event` through the reducer against the state as it is when its turn comes, and applies the edit. */
+  private dispatch(d: DocumentReview, event: SessionEvent | (() => SessionEvent | undefined)): Promise<void> {
+    const job = async (): Promise<void> => {
+      for (let attempt = 0; ; attempt++) {
+        const ev = typeof event === 'function' ? event() : event;
+        if (!ev) return;
+        const before = d.session;
+        const step = reduce(before, ev);
+        this.log.debug(`review ${d.info?.id}: ${ev.type} → ${step.state.phase}${step.edit ? ' (edit)' : ''}${step.ended ? ` ended ${step.ended}` : ''}`);
+        if (!step.edit) {
+          this.commit(d, step);
+          return;
+        }
+        const ok = await this.applyEdit(d, step, before, ev);
+        if (ok) return;
+        if (attempt >= 20 || d.session.phase === 'idle') {
+          if (attempt >= 20) this.log.warn(`review ${d.info?.id}: the editor kept refusing an edit; giving up on it`);
+          return;
+        }
+        // The document changed under us (the user is typing): try again on the text as it is now.
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    const result = d.queue.then(job, job);
+    d.queue = result.catch((err: unknown) => this.log.error(`review ${d.info?.id}: ${String(err)}`));
+    return result;
   }
 
-  async acceptOrReject(session: ReviewSession, state: 'accepted' | 'rejected', hunkId?: number): Promise<void> {
-    if (session.status !== 'reviewing') return;
-    const settle = (r: Review): Review => (hunkId === undefined ? settleAll(r, state) : settleHunk(r, hunkId, state));
-    await session.update(settle, { last: pendingCount(settle(session.review)) === 0 });
+  /** Applies the step's edit; the state is committed when the document reports it. */
+  private async applyEdit(d: DocumentReview, step: Step, before: Session, event: SessionEvent): Promise<boolean> {
+    const edit = step.edit!;
+    const doc = d.document;
+    if (doc.getText() !== before.doc) return false;
+    const range = new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length));
+    let done: () => void = () => {};
+    const consumed = new Promise<void>((r) => (done = r));
+    d.inflight = { state: step.state, done };
+    // Undo steps: the stream (its edits and the review that ends it) is one step; every settle is one.
+    const streaming = before.phase === 'streaming' && step.state.phase === 'streaming';
+    const closesStream = before.phase === 'streaming' && step.state.phase !== 'streaming';
+    const quiet = event.type === 'saved';
+    const undoStopBefore = streaming || closesStream ? !d.streamStepOpen : !quiet;
+    const undoStopAfter = streaming ? false : !quiet;
+    const editor = this.editorFor(doc);
+    let ok: boolean;
+    try {
+      if (editor) {
+        ok = await editor.edit((b) => b.replace(range, edit.text), { undoStopBefore, undoStopAfter });
+      } else {
+        const we = new vscode.WorkspaceEdit();
+        we.replace(doc.uri, range, edit.text);
+        ok = await vscode.workspace.applyEdit(we);
+      }
+    } catch (err) {
+      this.log.warn(`review ${d.info?.id}: edit failed: ${String(err)}`);
+      ok = false;
+    }
+    if (!ok) {
+      d.inflight = undefined;
+      return false;
+    }
+    await Promise.race([consumed, new Promise((r) => setTimeout(r, 3000))]);
+    if (d.inflight?.state === step.state) {
+      // The change event never came with our text: take the document as it is.
+      d.inflight = undefined;
+      this.resync(d);
+      return true;
+    }
+    d.streamStepOpen = streaming;
+    this.afterStep(d, step);
+    return true;
+  }
+
+  /** A step without an edit: the new state and its consequences. */
+  private commit(d: DocumentReview, step: Step): void {
+    d.session = step.state;
+    this.afterStep(d, step);
+  }
+
+  private afterStep(d: DocumentReview, step: Step): void {
+    if (step.stopStream && d.abort && !d.abort.signal.aborted) {
+      // The stream would overwrite what the user typed: stop it; what arrived is under review.
+      d.abort.abort();
+      void vscode.window.showInformationMessage('Redline stopped writing because you edited the text under review. Review what arrived so far.');
+    }
+    if (step.ended) this.log.info(`review ${d.info?.id} ${step.ended}`);
+    if (step.restored) this.log.info(`review ${d.info?.id} shown again (its text came back)`);
+    if (d.phase === 'idle') d.retrying = false;
+    this.changed(d);
+  }
+
+  /** The document no longer holds what the state says: start again from its text, without a review. */
+  private resync(d: DocumentReview): void {
+    const text = d.document.getText();
+    if (text === d.session.doc) return;
+    this.log.warn(`review ${d.info?.id}: lost track of the document; the review ends and the text stays as it is`);
+    const step = reduce({ ...d.session, doc: d.session.doc }, { type: 'close' });
+    d.session = { ...step.state, doc: text };
+    this.changed(d);
+  }
+
+  private settle(d: DocumentReview, verdict: 'accepted' | 'rejected', id?: number): Promise<void> {
+    return this.dispatch(d, () => (d.phase === 'reviewing' ? { type: 'settle', verdict, id } : undefined));
+  }
+
+  private async hunkCommand(verdict: 'accepted' | 'rejected', uri?: vscode.Uri, id?: number): Promise<void> {
+    const d = uri instanceof vscode.Uri ? this.get(uri) : this.activeReview();
+    if (!d || d.phase !== 'reviewing') return;
+    const editor = this.editorFor(d.document);
+    const target = typeof id === 'number' ? id : editor ? this.hunkAtCursor(d, editor) : undefined;
+    if (target === undefined) return;
+    await this.settle(d, verdict, target);
   }
 
   /** The pending hunk at the editor's cursor (or the next one below it). */
-  hunkAtCursor(session: ReviewSession, editor: vscode.TextEditor): number | undefined {
-    const line = editor.selection.active.line - session.review.startLine;
-    const { hunks } = session.rendered();
+  private hunkAtCursor(d: DocumentReview, editor: vscode.TextEditor): number | undefined {
+    const review = d.review!;
+    const line = editor.selection.active.line - review.startLine;
+    const { hunks } = render(review);
     const inside = hunks.find((h) => line >= h.oldStart && line < Math.max(h.newEnd, h.oldStart + 1));
     return (inside ?? hunks.find((h) => h.oldStart >= line) ?? hunks[hunks.length - 1])?.id;
   }
 
-  reveal(session: ReviewSession, editor: vscode.TextEditor, direction: 1 | -1): void {
-    const line = editor.selection.active.line - session.review.startLine;
-    const hunk = nextHunk(session.review, line, direction);
+  private reveal(d: DocumentReview, editor: vscode.TextEditor, direction: 1 | -1): void {
+    const review = d.review!;
+    const hunk = nextHunk(review, editor.selection.active.line - review.startLine, direction);
     if (!hunk) return;
-    const pos = new vscode.Position(session.review.startLine + hunk.oldStart, 0);
+    const pos = new vscode.Position(review.startLine + hunk.oldStart, 0);
     editor.selection = new vscode.Selection(pos, pos);
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  // --- rendering -------------------------------------------------------------------------------------
+  /** Shows the first hunk of a review that has just become reviewable. */
+  revealFirst(handle: ReviewHandle): void {
+    const editor = this.editorFor(handle.document);
+    const review = handle.review();
+    const first = review && render(review).hunks[0];
+    if (!editor || !review || !first) return;
+    const pos = new vscode.Position(review.startLine + first.oldStart, 0);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  // --- rendering -----------------------------------------------------------------------------------------
+
+  private changed(d: DocumentReview): void {
+    this.decorate(d);
+    this.codeLensEmitter.fire();
+    this.updateContext();
+    if (d.info && d.phase !== 'idle') {
+      this.diffEmitter.fire(diffUri(d, 'proposal'));
+      this.diffEmitter.fire(diffUri(d, 'original'));
+    }
+    this.schedulePersist();
+  }
 
   private decorateAll(): void {
-    for (const session of this.sessions.values()) this.decorate(session);
+    for (const d of this.docs.values()) this.decorate(d);
     this.updateContext();
   }
 
-  private decorate(session: ReviewSession): void {
-    const r = session.rendered();
-    const base = session.review.startLine;
+  private decorate(d: DocumentReview): void {
     const removed: vscode.Range[] = [];
     const added: vscode.Range[] = [];
     const unreached: vscode.Range[] = [];
-    r.owners.forEach((owner, i) => {
-      const range = new vscode.Range(base + i, 0, base + i, 0);
-      if (owner.part === 'old') removed.push(range);
-      else if (owner.part === 'new') added.push(range);
-      else if (owner.part === 'unreached') unreached.push(range);
-    });
     const writing: vscode.Range[] = [];
-    if (session.status === 'streaming') {
-      const firstUnreached = r.owners.findIndex((o) => o.part === 'unreached');
-      const line = base + (firstUnreached >= 0 ? firstUnreached : Math.max(0, r.lines.length - 1));
-      const end = session.document.lineAt(Math.min(line, session.document.lineCount - 1)).range.end;
-      writing.push(new vscode.Range(end, end));
+    const review = d.review;
+    if (review) {
+      const r = render(review);
+      const base = review.startLine;
+      r.owners.forEach((owner, i) => {
+        const range = new vscode.Range(base + i, 0, base + i, 0);
+        if (owner.part === 'old') removed.push(range);
+        else if (owner.part === 'new') added.push(range);
+        else if (owner.part === 'unreached') unreached.push(range);
+      });
+      if (d.phase === 'streaming') {
+        const firstUnreached = r.owners.findIndex((o) => o.part === 'unreached');
+        const line = base + (firstUnreached >= 0 ? firstUnreached : Math.max(0, r.lines.length - 1));
+        const end = d.document.lineAt(Math.min(line, d.document.lineCount - 1)).range.end;
+        writing.push(new vscode.Range(end, end));
+      }
     }
     for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document !== session.document) continue;
+      if (editor.document !== d.document) continue;
       editor.setDecorations(this.removedDecoration, removed);
       editor.setDecorations(this.addedDecoration, added);
       editor.setDecorations(this.unreachedDecoration, unreached);
@@ -375,30 +419,24 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     }
   }
 
-  private clearDecorations(editor: vscode.TextEditor): void {
-    for (const d of [this.removedDecoration, this.addedDecoration, this.unreachedDecoration, this.writingDecoration]) {
-      editor.setDecorations(d, []);
-    }
-  }
-
   private updateContext(): void {
-    const session = this.active();
-    void vscode.commands.executeCommand('setContext', ContextKeys.reviewActive, !!session && session.status === 'reviewing');
-    void vscode.commands.executeCommand('setContext', ContextKeys.streaming, !!session && session.status === 'streaming');
+    const d = this.activeReview();
+    void vscode.commands.executeCommand('setContext', ContextKeys.reviewActive, !!d && d.phase === 'reviewing');
+    void vscode.commands.executeCommand('setContext', ContextKeys.streaming, !!d && d.phase === 'streaming');
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const session = this.get(document);
-    if (!session) return [];
-    const base = session.review.startLine;
+    const d = this.get(document);
+    if (!d || !d.review || d.retrying) return [];
+    const base = d.review.startLine;
     const top = new vscode.Range(base, 0, base, 0);
-    if (session.status === 'streaming') {
+    if (d.phase === 'streaming') {
       return [
         new vscode.CodeLens(top, { title: '$(loading~spin) Redline is writing…', command: '' }),
         new vscode.CodeLens(top, { title: 'Cancel', command: Commands.cancel, arguments: [document.uri] }),
       ];
     }
-    const r = session.rendered();
+    const r = render(d.review);
     const lenses = [
       new vscode.CodeLens(top, { title: `$(check-all) Accept All`, command: Commands.acceptAll, arguments: [document.uri], tooltip: 'Accept every change (Ctrl+Alt+Shift+Y)' }),
       new vscode.CodeLens(top, { title: `$(close-all) Reject All`, command: Commands.rejectAll, arguments: [document.uri], tooltip: 'Restore the original text (Ctrl+Alt+Shift+N)' }),
@@ -416,97 +454,150 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     return lenses;
   }
 
-  // --- side-by-side diff: virtual documents, never files ---------------------------------------------
+  // --- side-by-side diff and Retry ----------------------------------------------------------------------
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const params = new URLSearchParams(uri.query);
-    const session = [...this.sessions.values()].find((s) => String(s.id) === params.get('session'));
-    if (!session) return '';
-    const full = session.document.getText();
-    const range = session.regionRange();
-    const start = session.document.offsetAt(range.start);
-    const end = session.document.offsetAt(range.end);
-    const region = renderText(settleAll(session.review, params.get('side') === 'proposal' ? 'accepted' : 'rejected'));
+    const d = [...this.docs.values()].find((x) => String(x.info?.id) === params.get('session') && x.phase !== 'idle');
+    if (!d || !d.review) return '';
+    const full = d.session.doc;
+    const start = lineOffset(full, d.review.startLine);
+    const end = start + renderText(d.review).length;
+    const region = renderText(settleAll(d.review, params.get('side') === 'proposal' ? 'accepted' : 'rejected'));
     return full.slice(0, start) + region + full.slice(end);
   }
 
-  // --- user edits, saves, closing ----------------------------------------------------------------------
-
-  private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
-    const session = this.get(e.document);
-    if (!session || e.contentChanges.length === 0) return;
-    const settle: { id: number; state: 'accepted' | 'rejected' }[] = [];
-    let userEditedRegion = false;
-    for (const change of e.contentChanges) {
-      if (session.consumeExpected(change)) continue;
-      const outcome = applyUserChange(session.review, {
-        startLine: change.range.start.line,
-        startCharacter: change.range.start.character,
-        endLine: change.range.end.line,
-        endCharacter: change.range.end.character,
-        text: change.text,
-      });
-      if (outcome.kind === 'ended') {
-        this.end(session, 'lost');
-        void vscode.window.showInformationMessage('Redline: the review ended because its text was replaced. The document keeps its current text.');
-        return;
-      }
-      session.review = outcome.review;
-      if (outcome.kind === 'inside') {
-        userEditedRegion = true;
-        settle.push(...outcome.settle);
-      }
-    }
-    // Safety net: the review must describe the document exactly, or it stops touching it.
-    const range = session.regionRange();
-    if (e.document.getText(range) !== renderText(session.review)) {
-      this.log.warn(`review ${session.id}: lost track of the document; ending the review and keeping the text as it is`);
-      this.end(session, 'lost');
-      return;
-    }
-    if (userEditedRegion && session.status === 'streaming') {
-      // The stream would overwrite what the user typed: stop it and review what has arrived.
-      this.manuallyStopped(session);
-    }
-    if (settle.length) {
-      const apply = (r: Review): Review => settle.reduce((acc, s) => settleHunk(acc, s.id, s.state), r);
-      void session.update(apply, { last: pendingCount(apply(session.review)) === 0 });
-    } else {
-      this.changed(session);
-    }
+  private async showDiff(d: DocumentReview): Promise<void> {
+    const name = d.uri.path.split('/').pop() ?? 'file';
+    await vscode.commands.executeCommand('vscode.diff', diffUri(d, 'original'), diffUri(d, 'proposal'), `${name}: original ↔ Redline proposal`, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
   }
 
-  /** Hook for the edit runner: the user edited the region while the model was writing. */
-  manuallyStopped: (session: ReviewSession) => void = (session) => session.abort?.abort();
+  /** Hides the review's lenses at once, asks again (the last instruction to start from), then rejects it and runs the new request. */
+  private async retry(d: DocumentReview): Promise<void> {
+    if (d.phase !== 'reviewing' || !d.info || d.retrying) return;
+    const info = d.info;
+    d.retrying = true;
+    this.codeLensEmitter.fire();
+    const instruction = await askInstruction(this.services.context.globalState, info.instruction);
+    const still = d.info === info && d.phase === 'reviewing';
+    if (!instruction || !still) {
+      d.retrying = false;
+      this.codeLensEmitter.fire();
+      return;
+    }
+    const review = d.review!;
+    const startLine = review.startLine;
+    const lineCount = Math.max(1, render(settleAll(review, 'rejected')).lines.length);
+    await this.settle(d, 'rejected');
+    await d.queue;
+    const editor = this.editorFor(d.document) ?? (await vscode.window.showTextDocument(d.document));
+    const endLine = Math.min(startLine + lineCount - 1, editor.document.lineCount - 1);
+    const range = new vscode.Range(startLine, 0, endLine, editor.document.lineAt(endLine).text.length);
+    await this.services.edits.proposeEdit({ editor, range, instruction, feature: info.feature });
+  }
+
+  // --- user edits, saves, closing ------------------------------------------------------------------------
+
+  private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const d = this.docs.get(e.document.uri.toString());
+    if (!d || e.contentChanges.length === 0) return;
+    d.document = e.document;
+    const text = e.document.getText();
+    const ours = d.inflight;
+    this.log.debug(`review ${d.info?.id}: change (reason ${e.reason ?? '-'}, ${e.contentChanges.length} change(s), ours ${!!ours && text === ours.state.doc}, phase ${d.phase})`);
+    if (ours && text === ours.state.doc) {
+      d.inflight = undefined;
+      d.session = ours.state;
+      ours.done();
+      return;
+    }
+    if (d.phase === 'idle' && d.session.known.length === 0) {
+      d.session = { ...d.session, doc: text };
+      return;
+    }
+    const reason: EditReason =
+      e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : 'typing';
+    // VS Code reports the changes of one event against the text before it, last first: applied in order.
+    const changes: DocEdit[] = [...e.contentChanges]
+      .sort((a, b) => b.rangeOffset - a.rangeOffset)
+      .map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+    const step = reduce(d.session, { type: 'userEdit', changes, reason });
+    if (step.state.doc !== text) {
+      d.session = step.state;
+      this.resync(d);
+      return;
+    }
+    d.session = step.state;
+    this.afterStep(d, step);
+    // Hunks the edit decided (typing in a hunk) are settled next, each as its own undo step.
+    for (const x of step.decided ?? []) void this.settle(d, x.state, x.id);
+  }
 
   private onWillSave(e: vscode.TextDocumentWillSaveEvent): void {
-    const session = this.get(e.document);
-    if (!session || (pendingCount(session.review) === 0 && !isStreaming(session.review))) return;
-    // The file on disk gets the original lines of every pending hunk: never both versions.
-    e.waitUntil(session.collapseForSave());
+    const d = this.docs.get(e.document.uri.toString());
+    if (!d) return;
+    d.keepCollapsed = e.reason !== vscode.TextDocumentSaveReason.Manual;
+    const probe = reduce(d.session, { type: 'save' });
+    if (!probe.edit && !d.inflight) return;
+    // The file on disk gets the original lines of every pending hunk: never both versions. The queue
+    // waits until the save has applied the edit, so no other edit of ours slips in between.
+    e.waitUntil(
+      new Promise<vscode.TextEdit[]>((resolve) => {
+        const job = async (): Promise<void> => {
+          const step = reduce(d.session, { type: 'save' });
+          if (!step.edit) {
+            resolve([]);
+            return;
+          }
+          const doc = d.document;
+          const range = new vscode.Range(doc.positionAt(step.edit.offset), doc.positionAt(step.edit.offset + step.edit.length));
+          let done: () => void = () => {};
+          const consumed = new Promise<void>((r) => (done = r));
+          d.inflight = { state: step.state, done };
+          resolve([vscode.TextEdit.replace(range, step.edit.text)]);
+          await Promise.race([consumed, new Promise((r) => setTimeout(r, 3000))]);
+          if (d.inflight?.state === step.state) {
+            d.inflight = undefined;
+            this.resync(d);
+            return;
+          }
+          this.afterStep(d, step);
+        };
+        const result = d.queue.then(job, job);
+        d.queue = result.catch((err: unknown) => this.log.error(`review ${d.info?.id}: ${String(err)}`));
+      }),
+    );
   }
 
   private onDidSave(document: vscode.TextDocument): void {
-    const session = this.get(document);
-    if (!session || !session.review.collapsed) return;
+    const d = this.docs.get(document.uri.toString());
+    if (!d || !d.review?.collapsed) return;
     // Show the pending changes again once the save is over, unless the editor went away with it
     // (closing a file with "Save"): then the review ends with the file as saved.
     setTimeout(() => {
-      if (session.disposed) return;
       if (!this.editorFor(document)) {
-        this.end(session, 'closed');
+        void this.dispatch(d, { type: 'close' });
         return;
       }
-      void session.update((r) => ({ ...r, collapsed: false }));
+      if (d.keepCollapsed) {
+        this.log.info(`review ${d.info?.id}: saved automatically; the pending changes show their original lines until you accept or reject them (Side-by-Side Diff shows the proposal)`);
+        return;
+      }
+      void this.dispatch(d, { type: 'saved' });
     }, 50);
   }
 
   private onDidClose(document: vscode.TextDocument): void {
-    const session = this.get(document);
-    if (session) this.end(session, 'closed');
+    const d = this.docs.get(document.uri.toString());
+    if (!d) return;
+    d.abort?.abort();
+    if (d.phase !== 'idle') void this.dispatch(d, { type: 'close' });
   }
 
-  // --- persistence across window reloads ---------------------------------------------------------------
+  // --- persistence across window reloads ------------------------------------------------------------------
 
   private schedulePersist(): void {
     if (this.persistTimer) clearTimeout(this.persistTimer);
@@ -517,43 +608,41 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
   }
 
   private persist(): Thenable<void> {
-    const data: PersistedReview[] = [...this.sessions.values()].map((s) => ({
-      uri: s.uri.toString(),
-      reviews: s.history,
-      originalText: s.originalText,
-      instruction: s.instruction,
-      feature: s.feature,
-    }));
-    return this.state.update(PERSIST_KEY, data);
+    const data: PersistedReview[] = [...this.docs.values()]
+      .filter((d) => d.phase !== 'idle' || d.session.known.some((k) => pendingCount(k.review) > 0))
+      .slice(-PERSISTED_DOCUMENTS)
+      .map((d) => ({
+        uri: d.uri.toString(),
+        known: d.session.known.slice(0, PERSISTED_STATES),
+        originalText: d.session.originalText,
+        instruction: d.info?.instruction ?? '',
+        feature: d.info?.feature ?? 'edit',
+      }));
+    return this.services.context.workspaceState.update(PERSIST_KEY, data);
   }
 
   /**
-   * After a window reload VS Code may restore a document's unsaved text (hot exit) with a review in
-   * it, as it was at its last backup. When the text is exactly what one of the review's recent states
-   * rendered, that review comes back (a state caught mid-stream comes back as a review of what had
-   * arrived); otherwise the record is dropped. The file on disk never held the review either way.
+   * After a window reload VS Code may restore a document's unsaved text (hot exit) with a review in it,
+   * as it was at its last backup; a document reopened after closing has the text on disk. When the text
+   * is one the review produced with hunks pending, that review comes back; otherwise the record stays
+   * as memory for the save participant. The file on disk never held the review either way.
    */
   private restore(document: vscode.TextDocument): void {
-    const saved = this.state.get<PersistedReview[]>(PERSIST_KEY, []);
+    if (document.uri.scheme === DIFF_SCHEME) return;
+    const existing = this.docs.get(document.uri.toString());
+    if (existing && existing.phase !== 'idle') return;
+    const saved = this.services.context.workspaceState.get<PersistedReview[]>(PERSIST_KEY, []);
     const entry = saved.find((p) => p.uri === document.uri.toString());
-    if (!entry || this.get(document)) return;
-    const matches = (candidate: Review): boolean => {
-      const text = renderText(candidate);
-      if (candidate.startLine >= document.lineCount) return false;
-      const start = new vscode.Position(candidate.startLine, 0);
-      return document.getText(new vscode.Range(start, document.positionAt(document.offsetAt(start) + text.length))) === text;
-    };
-    const review = (Array.isArray(entry.reviews) ? entry.reviews : [])
-      .map((r) => withoutUnreached({ ...r, collapsed: false }))
-      .find((r) => pendingCount(r) > 0 && matches(r));
-    if (!review) {
-      void this.state.update(PERSIST_KEY, saved.filter((p) => p !== entry));
-      return;
+    const candidates = existing?.session.known.length ? existing.session.known : Array.isArray(entry?.known) ? entry.known : [];
+    if (candidates.length === 0) return;
+    const d = this.entry(document);
+    const step = reduce(d.session, { type: 'restore', doc: document.getText(), candidates, originalText: existing?.session.originalText ?? entry?.originalText ?? '' });
+    if (step.restored) {
+      d.info = d.info ?? { id: this.nextId++, instruction: entry?.instruction ?? '', feature: entry?.feature ?? 'edit' };
+      this.log.info(`review ${d.info.id} restored in ${document.uri.toString(true)}`);
     }
-    const session = this.start({ document, review, originalText: entry.originalText, instruction: entry.instruction, feature: entry.feature });
-    session.status = 'reviewing';
-    this.log.info(`review ${session.id} restored in ${document.uri.toString(true)}`);
-    this.changed(session);
+    d.session = step.state;
+    this.changed(d);
   }
 
   override dispose(): void {
@@ -562,12 +651,12 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       clearTimeout(this.persistTimer);
       void this.persist();
     }
-    for (const s of this.sessions.values()) s.abort?.abort();
+    for (const d of this.docs.values()) d.abort?.abort();
     super.dispose();
   }
 }
 
-export function diffUri(session: ReviewSession, side: 'original' | 'proposal'): vscode.Uri {
-  const name = session.uri.path.split('/').pop() || 'untitled';
-  return vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${side}/${name}`, query: `session=${session.id}&side=${side}` });
+export function diffUri(d: { uri: vscode.Uri; info?: ReviewInfo }, side: 'original' | 'proposal'): vscode.Uri {
+  const name = d.uri.path.split('/').pop() || 'untitled';
+  return vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${side}/${name}`, query: `session=${d.info?.id ?? 0}&side=${side}` });
 }

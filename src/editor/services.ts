@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RedlineSettings } from '../core/config';
+import type { SecretVault } from '../core/context/redact';
 import type { ChatMessage, ModelClient, ModelError } from '../core/model/types';
 
 /**
@@ -39,6 +40,8 @@ export interface EditRunner {
     instruction: string;
     feature: string;
     messages?: ChatMessage[];
+    /** The vault `messages` were redacted with: placeholders in the reply are mapped back with it. */
+    secrets?: SecretVault;
   }): Promise<void>;
   /** Opens a review of a replacement that is already known (Apply from the Explain panel). */
   reviewReplacement(options: { editor: vscode.TextEditor; range: vscode.Range; replacement: string; feature: string }): Promise<void>;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { APPLICATION_SCOPED, DEFAULT_SETTINGS, type RedlineSettings } from '../core/config';
+import { APPLICATION_SCOPED, DEFAULT_SETTINGS, effectiveExclude, type RedlineSettings } from '../core/config';
 import { SECTION, Settings, SettingsQueries } from '../core/names';
 
 /**
@@ -7,7 +7,7 @@ import { SECTION, Settings, SettingsQueries } from '../core/names';
  * settings only: a value in a cloned repository's .vscode/settings.json is ignored here even if VS Code
  * were to apply it (the package.json scope already says "application").
  */
-function read<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+export function read<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
   if (APPLICATION_SCOPED.includes(key)) {
     const inspected = config.inspect<T>(key);
     return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
@@ -35,19 +35,25 @@ function stringRecord(value: unknown): Record<string, string> {
 export function readSettings(): RedlineSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
-  const exclude = read<unknown>(config, Settings.exclude, d.exclude);
+  // A workspace adds exclude patterns; it never removes the defaults or the user's.
+  const excludeLevels = config.inspect<unknown>(Settings.exclude);
   return {
     endpoint: {
       baseUrl: String(read(config, Settings.baseUrl, d.endpoint.baseUrl) || d.endpoint.baseUrl).trim(),
       headers: stringRecord(read<unknown>(config, Settings.headers, {})),
       timeoutSeconds: positive(read(config, Settings.timeoutSeconds, d.endpoint.timeoutSeconds), d.endpoint.timeoutSeconds),
+      deadlineSeconds: positive(read(config, Settings.deadlineSeconds, d.endpoint.deadlineSeconds), d.endpoint.deadlineSeconds),
     },
     chat: {
       model: String(read(config, Settings.chatModel, d.chat.model) || d.chat.model).trim(),
       contextWindowTokens: positive(read(config, Settings.contextWindowTokens, d.chat.contextWindowTokens), d.chat.contextWindowTokens),
       reasoningTokens: Math.floor(nonNegative(read(config, Settings.reasoningTokens, d.chat.reasoningTokens))),
     },
-    exclude: Array.isArray(exclude) ? exclude.filter((p): p is string => typeof p === 'string') : [...d.exclude],
+    exclude: effectiveExclude({
+      user: excludeLevels?.globalValue,
+      workspace: excludeLevels?.workspaceValue,
+      workspaceFolder: excludeLevels?.workspaceFolderValue,
+    }),
     pricing: {
       inputPerMillion: nonNegative(read(config, Settings.pricingInput, 0)),
       outputPerMillion: nonNegative(read(config, Settings.pricingOutput, 0)),

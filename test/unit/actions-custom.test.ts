@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { summariseProblems, validateCustomActions } from '../../src/core/actions/custom';
+import { resolveCustomActions, summariseProblems, validateCustomActions } from '../../src/core/actions/custom';
 import { BUILTIN_TITLES } from '../../src/core/actions/builtin';
 
 const good = { title: 'Translate comments', prompt: 'Translate the comments in {{selection}} to {{input}}.', kind: 'edit', askForInput: 'Into which language?' };
@@ -86,5 +86,25 @@ describe('actions: custom action validation', () => {
     assert.strictEqual(summariseProblems([]), undefined);
     const { problems } = validateCustomActions([{ ...good, extra: 1 }, { title: 'X', prompt: 'p', kind: 'nope' }, 5]);
     assert.strictEqual(summariseProblems(problems), 'redline.actions[1] "X": "kind" must be "edit" or "explain", not "nope". (2 more problems in the Redline log.)');
+  });
+});
+
+describe('actions: custom actions from the workspace', () => {
+  const mine = [{ title: 'Mine', prompt: 'Do it', kind: 'edit' }];
+  const theirs = [{ title: 'Theirs', prompt: 'Do something else', kind: 'edit' }];
+
+  it('marks actions that a workspace (or a folder of it) defines, and only those', () => {
+    const user = resolveCustomActions({ user: mine });
+    assert.deepStrictEqual(user.actions.map((a) => [a.title, !!a.fromWorkspace]), [['Mine', false]]);
+    for (const levels of [{ user: mine, workspace: theirs }, { workspaceFolder: theirs }, { user: mine, workspace: [], workspaceFolder: theirs }]) {
+      const result = resolveCustomActions(levels);
+      assert.deepStrictEqual(result.actions.map((a) => [a.title, a.fromWorkspace]), [['Theirs', true]]);
+      assert.match(result.actions[0].description ?? '', /from this workspace/);
+    }
+  });
+
+  it('resolves like VS Code: the most specific level that sets the value wins', () => {
+    assert.deepStrictEqual(resolveCustomActions({ user: mine, workspace: [] }).actions, []);
+    assert.deepStrictEqual(resolveCustomActions({}).actions, []);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { isExcludedPath, normalisePath } from '../../src/core/context/exclude';
-import { DEFAULT_EXCLUDE } from '../../src/core/config';
+import { DEFAULT_EXCLUDE, effectiveExclude } from '../../src/core/config';
 
 describe('context/exclude: isExcludedPath', () => {
   const defaults = [...DEFAULT_EXCLUDE];
@@ -24,6 +24,22 @@ describe('context/exclude: isExcludedPath', () => {
     ['deep/nested/x.secret', ['*.secret']],
     ['.github/workflows/release.yml', ['**/release.yml']],
     ['./local/.env', defaults],
+    ['.envrc', defaults],
+    ['config/production.env', defaults],
+    ['.ssh/id_ecdsa', defaults],
+    ['home/me/.ssh/id_ed25519', defaults],
+    ['/home/me/.aws/credentials', defaults],
+    ['.git-credentials', defaults],
+    ['/home/me/.docker/config.json', defaults],
+    ['/home/me/.kube/config', defaults],
+    ['deploy/kubeconfig', defaults],
+    ['infra/prod.tfvars', defaults],
+    ['infra/terraform.tfstate', defaults],
+    ['infra/terraform.tfstate.backup', defaults],
+    ['gcp/credentials.json', defaults],
+    ['android/release.jks', defaults],
+    ['keys/server.ppk', defaults],
+    ['public/.htpasswd', defaults],
   ];
   const kept: [string, string[]][] = [
     ['src/env.ts', defaults],
@@ -35,6 +51,10 @@ describe('context/exclude: isExcludedPath', () => {
     ['src/generated.ts', ['src/generated/**']],
     ['README.md', []],
     ['.env', []],
+    ['src/credentials.ts', defaults],
+    ['docs/config.json', defaults],
+    ['src/kube/config.ts', defaults],
+    ['src/environment.env.ts', defaults],
   ];
 
   for (const [path, patterns] of excluded) {
@@ -71,6 +91,14 @@ describe('context/exclude: isExcludedPath', () => {
     );
   });
 
+  it('ignores case where the file system does, and only there', () => {
+    for (const path of ['.ENV', 'Config/.Env.Local', 'certs/SERVER.PEM', '.SSH/ID_RSA', 'Secrets.JSON', 'C:\\Users\\me\\.AWS\\Credentials']) {
+      assert.strictEqual(isExcludedPath(path, defaults, { ignoreCase: true }), true, path);
+      assert.strictEqual(isExcludedPath(path, defaults, { ignoreCase: false }), false, path);
+    }
+    assert.strictEqual(isExcludedPath('Src/Generated/api.ts', ['src/generated/**'], { ignoreCase: true }), true);
+  });
+
   it('normalises Windows paths', () => {
     assert.strictEqual(normalisePath('C:\\a\\b\\.env'), '/a/b/.env');
     assert.strictEqual(normalisePath('./a//b'), 'a/b');
@@ -80,5 +108,29 @@ describe('context/exclude: isExcludedPath', () => {
     assert.strictEqual(isExcludedPath('a/b.log', ['**/*.log']), true);
     assert.strictEqual(isExcludedPath('a/b.log', ['**/*.txt']), false);
     assert.strictEqual(isExcludedPath('a/b.log', ['**/*.log']), true);
+  });
+});
+
+describe('config: effectiveExclude', () => {
+  it('a workspace may add patterns but never remove the defaults or the user\'s', () => {
+    assert.deepStrictEqual(effectiveExclude({ workspace: [] }), [...DEFAULT_EXCLUDE]);
+    assert.deepStrictEqual(effectiveExclude({ user: ['**/*.secret'], workspace: [] }), ['**/*.secret']);
+    assert.deepStrictEqual(effectiveExclude({ workspace: ['fixtures/**'] }), [...DEFAULT_EXCLUDE, 'fixtures/**']);
+    assert.deepStrictEqual(effectiveExclude({ user: ['a/**'], workspace: ['b/**', 'a/**'], workspaceFolder: ['c/**'] }), ['a/**', 'b/**', 'c/**']);
+  });
+
+  it('the user may replace the defaults; junk values are ignored', () => {
+    assert.deepStrictEqual(effectiveExclude({ user: [] }), []);
+    assert.deepStrictEqual(effectiveExclude({ user: 'not a list', workspace: [3, '', 'x/**'] }), [...DEFAULT_EXCLUDE, 'x/**']);
+  });
+
+  it('whatever a workspace sets, every file the defaults exclude stays excluded (property)', () => {
+    const pattern = fc.oneof(fc.constantFrom('', '**', '!**/.env', '**/*.ts'), fc.stringMatching(/^[a-z*/.!]{0,12}$/));
+    fc.assert(
+      fc.property(fc.option(fc.array(pattern, { maxLength: 4 })), (workspace) => {
+        const patterns = effectiveExclude({ workspace });
+        for (const path of ['.env', 'a/id_rsa', 'x/.aws/credentials']) assert.strictEqual(isExcludedPath(path, patterns, { ignoreCase: false }), true, path);
+      }),
+    );
   });
 });

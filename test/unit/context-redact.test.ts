@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { redactSecrets } from '../../src/core/context/redact';
+import { insidePrivateKey, redactSecrets, SecretVault } from '../../src/core/context/redact';
 
 // Fake secrets assembled at run time so that this file itself does not trip secret scanners.
 const j = (...parts: string[]) => parts.join('');
@@ -23,6 +23,21 @@ const PEM = [
   'aFDrBz9vFqU4yQ3BvT9PZoZ5bAeqmlw/nJ1bFhC+0OvUz5fVJ0HR5tq2u7+XcYzV',
   j('-----END ', 'RSA PRIVATE KEY-----'),
 ].join('\n');
+const DEEPSEEK = j('sk-', '3f9a0c7b2e4d4f1a8b6c5d7e9f0a1b2c');
+const BASIC = Buffer.from('admin:Tr0ub4dor&3').toString('base64');
+const AZURE_KEY = j('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsu', 'Fq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==');
+const SENDGRID = j('SG.', 'ngeVfQFYQlKU0ufo8x5d1A', '.', 'TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr');
+const NPM = j('npm_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8');
+const HF = j('hf_', 'AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh');
+const TELEGRAM = j('123456789', ':AA', 'Hdqtq5mRKwA1ZOmbc5PeQd2gDDp3YZ6Le');
+const DISCORD = j('MTE0NzQ3NzY0NTI3MzI1MTg0MA', '.', 'GhT9xq', '.', 'Zk3pL8vQ2mN5rT7wY1aB4cD6eF9gH0iJ2kL4mN');
+const GOOGLE_OAUTH = j('ya29.', 'a0AfH6SMBx7Kq2Lm9Np3Qr5St8Uv1Wx4Yz6Ab0Cd2Ef');
+const KEY_LINES = [
+  'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB',
+  'aFDrBz9vFqU4yQ3BvT9PZoZ5bAeqmlw/nJ1bFhC+0OvUz5fVJ0HR5tq2u7+XcYzV',
+  'q1w2e3r4t5y6u7i8o9p0AaSsDdFfGgHhJjKkLlZzXxCcVvBbNnMm1234567890ab',
+  'Zx9Yw8==',
+];
 
 interface Case {
   name: string;
@@ -61,6 +76,36 @@ const positives: Case[] = [
   { name: 'Go short assignment', input: 'authToken := "a8f5f167f44f4964e6c998dee827110c"', expected: 'authToken := "<redacted:secret>"', redactions: 1 },
   { name: 'bearer header', input: "headers: { Authorization: 'Bearer abcDEF123456ghiJKL789mno' }", expected: "headers: { Authorization: 'Bearer <redacted:bearer-token>' }", redactions: 1 },
   { name: 'password in a connection URL', input: 'DATABASE_URL = "postgres://app:S3cr3tPassw0rd@db:5432/app"', expected: 'DATABASE_URL = "postgres://app:<redacted:url-password>@db:5432/app"', redactions: 1 },
+  { name: 'sk- key in lowercase hex (DeepSeek style)', input: `DEEPSEEK_API_KEY=${DEEPSEEK}`, expected: 'DEEPSEEK_API_KEY=<redacted:openai-key>', redactions: 1 },
+  { name: 'short quoted password', input: 'password = "hunter2"', expected: 'password = "<redacted:secret>"', redactions: 1 },
+  { name: 'alphanumeric YAML password', input: 'db:\n  password: Summer2024\n', expected: 'db:\n  password: <redacted:secret>\n', redactions: 1 },
+  { name: 'short env PASSWORD', input: 'PASSWORD=pa55', expected: 'PASSWORD=<redacted:secret>', redactions: 1 },
+  { name: 'Basic auth header', input: `headers = {"Authorization": "Basic ${BASIC}"}`, expected: 'headers = {"Authorization": "Basic <redacted:basic-auth>"}', redactions: 1 },
+  { name: 'Azure storage AccountKey', input: `conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${AZURE_KEY};EndpointSuffix=core.windows.net"`, expected: 'conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<redacted:azure-key>;EndpointSuffix=core.windows.net"', redactions: 1 },
+  { name: 'SendGrid key', input: `sg = SendGridAPIClient('${SENDGRID}')`, expected: "sg = SendGridAPIClient('<redacted:sendgrid-key>')", redactions: 1 },
+  { name: 'npm token', input: `//registry.npmjs.org/:_authToken=${NPM}`, expected: '//registry.npmjs.org/:_authToken=<redacted:npm-token>', redactions: 1 },
+  { name: 'Hugging Face token', input: `login(hf_token)  # ${HF}`, expected: 'login(hf_token)  # <redacted:huggingface-token>', redactions: 1 },
+  { name: 'Telegram bot token', input: `bot = Bot("${TELEGRAM}")`, expected: 'bot = Bot("<redacted:telegram-bot-token>")', redactions: 1 },
+  { name: 'Discord bot token', input: `client.run("${DISCORD}")`, expected: 'client.run("<redacted:discord-bot-token>")', redactions: 1 },
+  { name: 'Google OAuth access token', input: `creds = Credentials("${GOOGLE_OAUTH}")`, expected: 'creds = Credentials("<redacted:google-oauth-token>")', redactions: 1 },
+  {
+    name: 'PEM block without its END line',
+    input: ['key = """', j('-----BEGIN ', 'PRIVATE KEY-----'), ...KEY_LINES, 'and then code'].join('\n'),
+    expected: ['key = """', '-----BEGIN PRIVATE KEY-----', '<redacted:private-key>', 'and then code'].join('\n'),
+    redactions: 1,
+  },
+  {
+    name: 'PEM block cut before its BEGIN line (an END line alone)',
+    input: ['x = 1', ...KEY_LINES, j('-----END ', 'EC PRIVATE KEY-----')].join('\n'),
+    expected: ['x = 1', '<redacted:private-key>', '-----END EC PRIVATE KEY-----'].join('\n'),
+    redactions: 1,
+  },
+  {
+    name: 'indented encrypted PEM block with armour headers and no END',
+    input: ['  -----BEGIN RSA PRIVATE KEY-----', '  Proc-Type: 4,ENCRYPTED', '  DEK-Info: AES-128-CBC,3F17F5316E2BAC89', '', ...KEY_LINES.map((l) => '  ' + l)].join('\n'),
+    expected: ['  -----BEGIN RSA PRIVATE KEY-----', '  Proc-Type: 4,ENCRYPTED', '  DEK-Info: AES-128-CBC,3F17F5316E2BAC89', '', '  <redacted:private-key>'].join('\n'),
+    redactions: 1,
+  },
 ];
 
 const negatives: { name: string; input: string }[] = [
@@ -72,7 +117,15 @@ const negatives: { name: string; input: string }[] = [
   { name: 'password parameter and type', input: 'def login(user: str, password: str) -> Token:\n    token = authenticate(user, password)' },
   { name: 'typed field', input: 'interface Config { apiKey: string; token?: TokenProvider; }' },
   { name: 'template placeholder', input: 'API_KEY="${API_KEY}"\npassword: "{{ vault_password }}"' },
-  { name: 'short value', input: 'password = "hunter2"' },
+  { name: 'password compared, not assigned', input: 'if (password == "hunter2") return;' },
+  { name: 'password typed as str on its own line', input: 'class User:\n    password: str\n    token: Optional[str] = None' },
+  { name: 'password copied from a variable', input: 'password = user_password\nPWD=$HOME' },
+  { name: 'short token value', input: 'token = "abc123"' },
+  { name: 'Basic auth scheme named in prose', input: 'const scheme = "Basic realm=app"; // Basic authentication' },
+  { name: 'ya29 without a token', input: 'const prefix = "ya29.";' },
+  { name: 'dotted version numbers', input: 'const v = "MzA1.123456.abcdefghijklmnopqrstuvwxyz12"' },
+  { name: 'a lowercase sk- name with hyphens', input: 'const cls = "sk-fading-circle-2-spinner-animation"' },
+  { name: 'a BEGIN line of a public certificate', input: '-----BEGIN CERTIFICATE-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA' },
   { name: 'prose with spaces', input: 'label: "Enter your password here please"' },
   { name: 'masked value', input: 'password = "************"' },
   { name: 'base64 image data', input: 'const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";' },
@@ -124,5 +177,94 @@ describe('context/redact: redactSecrets', () => {
         assert.deepStrictEqual(redactSecrets(text), { text, redactions: 0 });
       }),
     );
+  });
+});
+
+describe('context/redact: SecretVault', () => {
+  const GITHUB_2 = j('ghp_', 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2');
+
+  it('gives distinct secrets of a kind distinct placeholders, and a repeated secret the same one', () => {
+    const vault = new SecretVault();
+    const a = vault.redact(`a = "${GITHUB}"\nb = "${GITHUB_2}"`);
+    const b = vault.redact(`again = "${GITHUB}"`);
+    assert.strictEqual(a.text, 'a = "<redacted:github-token>"\nb = "<redacted:github-token-2>"');
+    assert.strictEqual(b.text, 'again = "<redacted:github-token>"');
+    assert.strictEqual(vault.size, 2);
+  });
+
+  it('restores every placeholder it handed out, and leaves unknown ones alone', () => {
+    const vault = new SecretVault();
+    const original = `const a = "${GITHUB}";\nconst b = "${GITHUB_2}";\n${PEM}\npassword = "hunter22"`;
+    const redacted = vault.redact(original).text;
+    assert.ok(!redacted.includes(GITHUB) && !redacted.includes('MIIEowIBAAKCAQEA'));
+    assert.strictEqual(vault.restore(redacted), original);
+    assert.strictEqual(vault.restore('x <redacted:slack-token> <redacted:github-token-7>'), 'x <redacted:slack-token> <redacted:github-token-7>');
+  });
+
+  it('never hands out a placeholder the text already holds literally', () => {
+    const vault = new SecretVault();
+    const text = `// the logs show <redacted:github-token>\nconst t = "${GITHUB}";`;
+    const redacted = vault.redact(text).text;
+    assert.strictEqual(redacted, '// the logs show <redacted:github-token>\nconst t = "<redacted:github-token-2>";');
+    assert.strictEqual(vault.restore(redacted), text);
+  });
+
+  it('restores a streamed reply the same however it is chunked (property)', () => {
+    const vault = new SecretVault();
+    vault.redact(`a = "${GITHUB}"\nb = "${GITHUB_2}"\nc = "${SLACK}"`);
+    const piece = fc.oneof(
+      fc.constantFrom('<redacted:github-token>', '<redacted:github-token-2>', '<redacted:slack-token>', '<redacted:unknown>', '<redacted:', '<', '<r', '>'),
+      fc.stringMatching(/^[a-z <>:=\n"-]{0,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), (pieces, cuts) => {
+        const reply = pieces.join('');
+        const points = [...new Set(cuts.map((c) => c % (reply.length + 1)))].sort((x, y) => x - y);
+        const stream = vault.restoreStream();
+        let out = '';
+        let from = 0;
+        for (const p of [...points, reply.length]) {
+          const shown = stream.push(reply.slice(from, p));
+          assert.ok(!/<redacted:(github|slack)-token(-2)?>/.test(shown), 'a known placeholder was shown');
+          out += shown;
+          from = p;
+        }
+        out += stream.flush();
+        assert.strictEqual(out, vault.restore(reply));
+      }),
+    );
+  });
+
+  it('holds back a placeholder split across deltas until it is complete', () => {
+    const vault = new SecretVault();
+    vault.redact(`t = "${GITHUB}"`);
+    const stream = vault.restoreStream();
+    assert.strictEqual(stream.push('t = "<redac'), 't = "');
+    assert.strictEqual(stream.push('ted:github-tok'), '');
+    assert.strictEqual(stream.push('en>";\n'), `${GITHUB}";\n`);
+    assert.strictEqual(stream.push('a < b'), 'a < b');
+    assert.strictEqual(stream.flush(), '');
+  });
+});
+
+describe('context/redact: windows cut inside a private key', () => {
+  const head = ['const key = `', j('-----BEGIN ', 'PRIVATE KEY-----')].join('\n');
+  const body = Array.from({ length: 42 }, (_, i) => KEY_LINES[i % 3]);
+  const text = [head, ...body, j('-----END ', 'PRIVATE KEY-----'), '`;', 'export default key;'].join('\n');
+
+  it('knows when an offset lies inside a key block', () => {
+    assert.strictEqual(insidePrivateKey(text, text.indexOf(KEY_LINES[1])), true);
+    assert.strictEqual(insidePrivateKey(text, text.indexOf('`;')), false);
+    assert.strictEqual(insidePrivateKey(text, 3), false);
+    assert.strictEqual(insidePrivateKey('-----BEGIN CERTIFICATE-----\nAAAA', 30), false);
+  });
+
+  it('redacts the leading key lines of a window that starts inside the key', () => {
+    const cut = text.indexOf(KEY_LINES[1]);
+    const window = text.slice(cut, text.indexOf('-----END')).replace(/\n$/, '\nconst more = 1;');
+    const redacted = redactSecrets(window, new SecretVault(), { startsInsideKey: true });
+    assert.strictEqual(redacted.text, '<redacted:private-key>\nconst more = 1;');
+    // Without being told, a run of bare base64 lines is kept (it could be anything).
+    assert.strictEqual(redactSecrets(window).text, window);
   });
 });

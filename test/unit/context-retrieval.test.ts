@@ -265,6 +265,27 @@ describe('context/gather', () => {
     assert.strictEqual(ctx.redactions, 2);
   });
 
+  it('never sends the lines of a private key whose BEGIN line lies above the window', async () => {
+    const line = (i: number) => `${'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2y'}${String(i).padStart(2, '0')}`;
+    const body = Array.from({ length: 42 }, (_, i) => line(i));
+    const prefix = ['const key = `', ['-----BEGIN ', 'PRIVATE KEY-----'].join(''), ...body, ['-----END ', 'PRIVATE KEY-----'].join(''), '`;', 'export function sign(data) {', '  return '].join('\n');
+    const budget = { totalTokens: 400, prefixShare: 0.6, suffixShare: 0.15 };
+    const ctx = await gatherContext({ ...input, prefix, suffix: '\n}\n' }, [], { exclude: [], budget });
+    assert.ok(!ctx.prefix.includes('-----BEGIN'), 'the window should start below the BEGIN line for this test to mean anything');
+    for (const l of body) assert.ok(!ctx.prefix.includes(l), `key line sent: ${l}`);
+    assert.ok(ctx.prefix.includes('<redacted:private-key>\n-----END PRIVATE KEY-----'));
+    assert.ok(ctx.prefix.endsWith('export function sign(data) {\n  return '));
+  });
+
+  it('never sends key lines from a window cut inside the key on both sides', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => `q1w2e3r4t5y6u7i8o9p0AaSsDdFfGgHhJjKkLlZzXxCcVvBbNnMm1234567890${String(i).padStart(3, '0')}`);
+    const prefix = ['const key = `', ['-----BEGIN ', 'RSA PRIVATE KEY-----'].join(''), ...body].join('\n');
+    const budget = { totalTokens: 400, prefixShare: 0.6, suffixShare: 0.15 };
+    const ctx = await gatherContext({ ...input, prefix, suffix: '' }, [], { exclude: [], budget });
+    assert.ok(!ctx.prefix.includes('-----BEGIN'));
+    for (const l of body) assert.ok(!ctx.prefix.includes(l), `key line sent: ${l}`);
+  });
+
   it('gives the same context for the same inputs, within the budget', async () => {
     const src = source('s', { fetch: () => Array.from({ length: 8 }, (_, i) => ({ path: `f${i}.ts`, text: `function useHelper${i}() { return ${i}; }` })) });
     const budget = { totalTokens: 60, prefixShare: 0.5, suffixShare: 0.2 };

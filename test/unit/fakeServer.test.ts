@@ -127,7 +127,7 @@ describe('FakeModelServer', () => {
       texts.push(json.choices[0].message?.content ?? json.choices[0].text);
     }
     assert.deepEqual(texts, ['first chat', 'second chat', 'for completions']);
-    assert.deepEqual(server.requestCounts(), { chat: 2, completions: 1, models: 0, other: 0 });
+    assert.deepEqual(server.requestCounts(), { chat: 2, completions: 1, infill: 0, models: 0, other: 0 });
     assert.deepEqual(
       server.requests.map((r) => r.path),
       ['/v1/chat/completions', '/v1/chat/completions', '/v1/completions'],

@@ -233,7 +233,7 @@ describe('model client against the fake OpenAI server', () => {
       assert.equal(request.body.suffix, '\n}\n');
       assert.equal(request.body.max_tokens, 16);
       assert.equal(request.body.stream, true);
-      assert.deepEqual(server.requestCounts(), { chat: 0, completions: 1, models: 0, other: 0 });
+      assert.deepEqual(server.requestCounts(), { chat: 0, completions: 1, infill: 0, models: 0, other: 0 });
     });
 
     it('omits suffix when the request has none', async () => {
@@ -335,6 +335,8 @@ describe('model client against the fake OpenAI server', () => {
       const error = await rejection(h.client.streamChat(chat('x')).result);
       assert.equal(error.kind, 'timeout');
       assert.deepEqual(error.nextSteps, ['retry', 'openSettings']);
+      // On a loaded machine the 150 ms may pass before the server has recorded the request.
+      await server.waitForRequests(1);
       assert.equal(server.requests.length, 1);
       await server.waitUntil(() => server.requests[0].aborted, 5000, 'the hanging request to be closed');
     });

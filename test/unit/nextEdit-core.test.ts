@@ -304,7 +304,7 @@ describe('nextEdit/proposal', () => {
     assert.deepEqual(hunkEdit(lines, hunk), { start: { line: 0, character: 9 }, end: { line: 0, character: 18 }, text: 'count * 2 + count' });
     const d = inlineDiff(hunk);
     assert.deepEqual(d.removed, [{ line: 0, start: 9, end: 10 }, { line: 0, start: 17, end: 18 }]);
-    assert.deepEqual(d.inserted, [{ line: 0, character: 10, text: 'count' }, { line: 0, character: 18, text: 'count' }]);
+    assert.deepEqual(d.inserted, [{ line: 0, character: 9, text: 'count' }, { line: 0, character: 17, text: 'count' }]);
     assert.deepEqual(inlineDiff({ start: 3, oldLines: [], newLines: ['import x;'] }), { removed: [], inserted: [], removedLines: [], addedLines: ['import x;'], anchorLine: 2 });
   });
 

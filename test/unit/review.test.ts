@@ -158,6 +158,43 @@ describe('review: minimal edit', () => {
   });
 });
 
+describe('review: minimal edit over astral characters, combining marks and CRLF', () => {
+  const pieceArb = fc.constantFrom('a', 'b', '😀', '🚀', '😁', 'e\u0301', '\u0301', '\r\n', '\n', ' ', 'é');
+  const textArb = fc.array(pieceArb, { maxLength: 12 }).map((p) => p.join(''));
+  const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+  const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+  it('turns one text into the other with both ends of the range on character boundaries', () => {
+    fc.assert(
+      fc.property(textArb, textArb, (from, to) => {
+        const edit = minimalEdit(from, to);
+        if (!edit) {
+          assert.equal(from, to);
+          return;
+        }
+        assert.equal(from.slice(0, edit.offset) + edit.text + from.slice(edit.offset + edit.length), to);
+        for (const at of [edit.offset, edit.offset + edit.length]) {
+          assert.ok(!(isHigh(from.charCodeAt(at - 1)) && isLow(from.charCodeAt(at))), `split surrogate pair at ${at} of ${JSON.stringify(from)}`);
+          assert.ok(!(from[at - 1] === '\r' && from[at] === '\n'), `split CRLF at ${at}`);
+        }
+        // The inserted text is whole characters too.
+        assert.ok(!isLow(edit.text.charCodeAt(0)) && !isHigh(edit.text.charCodeAt(edit.text.length - 1)), 'inserted text starts or ends inside a pair');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the issue’s case: 😀 to 🚀 replaces the whole character', () => {
+    assert.deepEqual(minimalEdit('😀', '🚀'), { offset: 0, length: 2, text: '🚀' });
+    assert.deepEqual(minimalEdit('x😀y', 'x😁y'), { offset: 1, length: 2, text: '😁' });
+    // Same high surrogate, different low one; and the reverse case at the tail.
+    assert.deepEqual(minimalEdit('😀\n', '😁\n'), { offset: 0, length: 2, text: '😁' });
+    assert.deepEqual(minimalEdit('a\r\n', 'b\r\n'), { offset: 0, length: 1, text: 'b' });
+    assert.deepEqual(minimalEdit('a\r\n', 'a\n'), { offset: 1, length: 2, text: '\n' });
+    assert.deepEqual(minimalEdit('ab', 'ab'), undefined);
+  });
+});
+
 /** A document as lines, with the review's region rendered into it. */
 function documentWith(review: Review, above: string[], below: string[]): string[] {
   return [...above, ...render(review).lines, ...below];

@@ -128,6 +128,28 @@ export function validateCustomActions(raw: unknown, reservedTitles: readonly str
   return { actions, problems };
 }
 
+/** The values of `redline.actions` at each level, as `WorkspaceConfiguration.inspect()` gives them. */
+export interface ActionLevels {
+  user?: unknown;
+  workspace?: unknown;
+  workspaceFolder?: unknown;
+}
+
+/**
+ * The custom actions in effect, as VS Code resolves the setting (the most specific level that sets it
+ * wins), validated; actions that come from the workspace or a workspace folder are marked as such.
+ */
+export function resolveCustomActions(levels: ActionLevels, reservedTitles: readonly string[] = []): CustomActionsResult {
+  const fromWorkspace = levels.workspaceFolder !== undefined || levels.workspace !== undefined;
+  const raw = levels.workspaceFolder ?? levels.workspace ?? levels.user;
+  const result = validateCustomActions(raw, reservedTitles);
+  if (!fromWorkspace) return result;
+  return {
+    ...result,
+    actions: result.actions.map((a) => ({ ...a, fromWorkspace: true, description: `${a.description ?? 'custom action'} · from this workspace` })),
+  };
+}
+
 /** One line for a notification: the first problem, and how many more there are. */
 export function summariseProblems(problems: readonly ActionProblem[]): string | undefined {
   if (problems.length === 0) return undefined;

@@ -37,7 +37,8 @@ export interface PersistedThread {
 
 export interface TurnView {
   question: string;
-  html: string;
+  /** The answer's HTML in pieces (see src/core/markdown/stream.ts); later updates address them by index. */
+  segments: string[];
   stopped?: boolean;
   error?: string;
   streaming?: boolean;
@@ -53,9 +54,10 @@ export interface Header {
 /** Extension → webview. */
 export type ToWebview =
   | { type: 'start'; turn: number; question: string; header: Header; reset: boolean; state: PersistedThread }
-  | { type: 'delta'; turn: number; html: string }
-  | { type: 'done'; turn: number; html: string; stopped: boolean; state: PersistedThread }
-  | { type: 'error'; turn: number; message: string; html: string; state: PersistedThread }
+  // `from`/`segments`: the answer's pieces before `from` are unchanged, the rest are `segments`.
+  | { type: 'delta'; turn: number; from: number; segments: string[] }
+  | { type: 'done'; turn: number; from: number; segments: string[]; stopped: boolean; state: PersistedThread }
+  | { type: 'error'; turn: number; message: string; from: number; segments: string[]; state: PersistedThread }
   | { type: 'restore'; header: Header; turns: TurnView[]; running: boolean; state: PersistedThread | null };
 
 /** Webview → extension. */

@@ -4,7 +4,7 @@
  * any second template expansion.
  */
 import type { ChatMessage } from '../model/types';
-import { redactSecrets } from '../context/redact';
+import { SecretVault } from '../context/redact';
 import type { Action, ActionContext, ActionDiagnostic } from './types';
 import { fillTemplate, usesVariable } from './template';
 import { templateFor } from './builtin';
@@ -33,10 +33,19 @@ export interface TestTarget {
 /** Roughly how much of an existing test file is shown to the model (head and tail). */
 export const TEST_FILE_EXCERPT_CHARS = 8000;
 
-export function buildActionMessages(action: Action, context: ActionContext, options: { testTarget?: TestTarget } = {}): ChatMessage[] {
+/**
+ * `secrets`: the vault the prompt's secrets are redacted with, so the reply can be restored with it
+ * (a vault of its own when none is given).
+ */
+export function buildActionMessages(
+  action: Action,
+  context: ActionContext,
+  options: { testTarget?: TestTarget; secrets?: SecretVault } = {},
+): ChatMessage[] {
   const system = action.kind === 'explain' ? EXPLAIN_SYSTEM_PROMPT : EDIT_SYSTEM_PROMPT;
-  let user = fillActionPrompt(action, context);
-  if (action.builtin === 'writeTests') user += '\n\n' + testPlacement(context, options.testTarget);
+  const secrets = options.secrets ?? new SecretVault();
+  let user = fillActionPrompt(action, context, secrets);
+  if (action.builtin === 'writeTests') user += '\n\n' + testPlacement(context, options.testTarget, secrets);
   return [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -47,8 +56,10 @@ export function buildActionMessages(action: Action, context: ActionContext, opti
  * The action's filled prompt; the code is appended in a fenced block unless the template places
  * `{{selection}}` itself.
  */
-export function fillActionPrompt(action: Action, context: ActionContext): string {
+export function fillActionPrompt(action: Action, context: ActionContext, secrets: SecretVault = new SecretVault()): string {
+  const redact = (text: string): string => secrets.redact(text).text;
   const template = templateFor(action, context.languageId);
+  // The selection first: `explainVault` rebuilds a thread's vault from it after a reload.
   const selection = redact(context.selection);
   const input = context.input === undefined ? '' : redact(context.input);
   let text = fillTemplate(template, {
@@ -74,7 +85,8 @@ function codeHeading(context: ActionContext): string {
   return `The code (${where} of ${context.filePath}):`;
 }
 
-function testPlacement(context: ActionContext, target: TestTarget | undefined): string {
+function testPlacement(context: ActionContext, target: TestTarget | undefined, secrets: SecretVault): string {
+  const redact = (text: string): string => secrets.redact(text).text;
   const language = fenceLanguage(context.languageId);
   if (target?.existingText !== undefined) {
     return (
@@ -145,7 +157,9 @@ export function buildExplainMessages(
   turns: readonly ExplainTurn[],
   followUp: string,
   budgetChars = DEFAULT_THREAD_BUDGET_CHARS,
+  secrets: SecretVault = new SecretVault(),
 ): ChatMessage[] {
+  const redact = (text: string): string => secrets.redact(text).text;
   const head: ChatMessage[] = [
     { role: 'system', content: EXPLAIN_SYSTEM_PROMPT },
     { role: 'user', content: firstPrompt },
@@ -170,6 +184,14 @@ export function buildExplainMessages(
   return messages;
 }
 
-function redact(text: string): string {
-  return redactSecrets(text).text;
+/**
+ * The vault of an Explain thread, rebuilt from what was redacted into it, in the same order: the
+ * explained code (the first prompt redacts it first), then each follow-up question. A thread restored
+ * after a window reload gets back the placeholders its answers use.
+ */
+export function explainVault(sourceText: string | undefined, questions: readonly string[]): SecretVault {
+  const vault = new SecretVault();
+  if (sourceText !== undefined) vault.redact(sourceText);
+  for (const q of questions) vault.redact(q);
+  return vault;
 }

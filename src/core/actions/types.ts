@@ -21,6 +21,11 @@ export interface Action {
   builtin?: BuiltinActionId;
   /** A short line for pickers. */
   description?: string;
+  /**
+   * A custom action defined by the open workspace (its `.vscode/settings.json`), not by the user:
+   * pickers and the lightbulb say so, since whoever wrote the repository wrote its prompt.
+   */
+  fromWorkspace?: boolean;
 }
 
 export type DiagnosticSeverityName = 'error' | 'warning' | 'information' | 'hint';

@@ -264,7 +264,9 @@ export class CompletionEngine {
     const stream: ModelStream =
       prompt.endpoint === 'chat'
         ? client.streamChat({ ...base, messages: prompt.messages })
-        : client.streamCompletion({ ...base, prompt: prompt.prompt, ...(prompt.suffix !== undefined && { suffix: prompt.suffix }) });
+        : prompt.endpoint === 'infill'
+          ? client.streamInfill({ ...base, prefix: prompt.prefix, suffix: prompt.suffix, extra: prompt.extra })
+          : client.streamCompletion({ ...base, prompt: prompt.prompt, ...(prompt.suffix !== undefined && { suffix: prompt.suffix }) });
     const flight: Flight = { id, docKey, cursor, controller, done: undefined as never, waiters: 0, listeners, finished: false, requestId: stream.requestId };
     this.flights.set(id, flight);
     this.policy.started(docKey, id, cursor);

@@ -1,6 +1,7 @@
 /**
- * The request for a completion, in one of three shapes:
+ * The request for a completion, in one of four shapes:
  * - legacy `/v1/completions` with `prompt` + `suffix`, the server applying the model's FIM format;
+ * - llama.cpp's `/infill` with `input_prefix`, `input_suffix` and the context files as `input_extra`;
  * - legacy `/v1/completions` with the FIM format applied here from a preset or a custom template;
  * - chat, asking for the missing middle only.
  * Context snippets go where each format expects them: file-separator blocks for the families trained
@@ -79,6 +80,7 @@ export interface PromptSettings {
 
 export type BuiltPrompt =
   | { endpoint: 'completions'; prompt: string; suffix?: string; stop: string[]; style: ReplyStyle }
+  | { endpoint: 'infill'; prefix: string; suffix: string; extra: Array<{ filename: string; text: string }>; stop: string[]; style: ReplyStyle }
   | { endpoint: 'chat'; messages: ChatMessage[]; stop: string[]; style: ReplyStyle };
 
 /** Snippets written as comments in the file's language (`// Path: src/a.ts` then the code). */
@@ -105,6 +107,17 @@ export const HOLE = '{{FILL_HERE}}';
 
 export function buildCompletionPrompt(input: PromptInput, settings: PromptSettings): BuiltPrompt {
   if (settings.mode === 'chat') return chatPrompt(input);
+  if (settings.mode === 'infill') {
+    // llama.cpp writes the FIM tokens (and the repository context from input_extra) itself.
+    return {
+      endpoint: 'infill',
+      prefix: input.prefix,
+      suffix: input.suffix,
+      extra: input.snippets.map((s) => ({ filename: s.path, text: s.text })),
+      stop: [],
+      style: 'fim',
+    };
+  }
   if (settings.mode === 'completions') {
     return {
       endpoint: 'completions',

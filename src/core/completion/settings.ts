@@ -10,12 +10,14 @@ export const SNOOZE_MS = 30 * 60 * 1000;
 
 /**
  * How the model is asked:
- * - `completions`: legacy `/v1/completions` with `prompt` + `suffix` (the server applies the model's FIM format);
+ * - `completions`: legacy `/v1/completions` with `prompt` + `suffix` (the server applies the model's FIM
+ *   format; vLLM and Ollama honour `suffix`, llama.cpp's /v1/completions ignores it);
  * - `fim-template`: legacy `/v1/completions` with the FIM format applied here (`fimTemplate` preset or custom);
+ * - `infill`: llama.cpp's own `/infill` endpoint (the server applies the model's FIM tokens, context files as `input_extra`);
  * - `chat`: `/v1/chat/completions`, asking for the missing middle only (works with any chat model).
  */
-export type CompletionMode = 'chat' | 'completions' | 'fim-template';
-export const COMPLETION_MODES: readonly CompletionMode[] = ['chat', 'completions', 'fim-template'];
+export type CompletionMode = 'chat' | 'completions' | 'fim-template' | 'infill';
+export const COMPLETION_MODES: readonly CompletionMode[] = ['chat', 'completions', 'fim-template', 'infill'];
 
 export type FimPresetName = 'starcoder' | 'starcoder2' | 'codellama' | 'deepseek-coder' | 'qwen2.5-coder' | 'codestral' | 'custom';
 export const FIM_PRESET_NAMES: readonly FimPresetName[] = ['starcoder', 'starcoder2', 'codellama', 'deepseek-coder', 'qwen2.5-coder', 'codestral', 'custom'];

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { countTokens } from '../prompt/tokens';
 import { isExcludedPath } from './exclude';
 import { type PromptPart, fitParts } from './parts';
-import { redactSecrets } from './redact';
+import { insidePrivateKey, redactSecrets } from './redact';
 import type { RetrievalQuery, Snippet } from './snippets';
 import { cursorWindows, prefixWindow, snippetTokens } from './windows';
 
@@ -127,7 +127,10 @@ export async function gatherContext(
     Math.floor(budget.totalTokens * budget.prefixShare),
     Math.floor(budget.totalTokens * budget.suffixShare),
   );
-  const prefix = redactSecrets(windows.prefix);
+  // A window cut inside a private key (its BEGIN line above the cut) still hides the key's lines; the
+  // suffix window's block without its END line is caught by the redaction itself.
+  const cutAt = input.prefix.length - windows.prefix.length;
+  const prefix = redactSecrets(windows.prefix, undefined, { startsInsideKey: windows.prefixCut && insidePrivateKey(input.prefix, cutAt) });
   const suffix = redactSecrets(windows.suffix);
   let redactions = prefix.redactions + suffix.redactions;
   const prefixTokens = prefix.redactions ? countTokens(prefix.text) : windows.prefixTokens;
@@ -141,7 +144,8 @@ export async function gatherContext(
     reports[source.name] = report;
     snippets.forEach((snippet, rank) => {
       if (isExcludedPath(snippet.path, options.exclude)) return;
-      const clean = redactSecrets(snippet.text);
+      // A snippet is a piece of a file: it may start inside a key block, too.
+      const clean = redactSecrets(snippet.text, undefined, { startsInsideKey: true });
       redactions += clean.redactions;
       parts.push({
         id: `${source.name}:${snippet.path}:${snippet.startLine ?? rank}`,

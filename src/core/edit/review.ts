@@ -198,8 +198,9 @@ export function minimalEdit(fromText: string, toText: string): { offset: number;
   let head = 0;
   const max = Math.min(fromText.length, toText.length);
   while (head < max && fromText.charCodeAt(head) === toText.charCodeAt(head)) head++;
-  // Never split a CRLF pair: the editor would see a lone \r.
-  if (head > 0 && fromText.charCodeAt(head - 1) === 13) head--;
+  // Never split a CRLF pair (the editor would see a lone \r) nor a surrogate pair (the editor widens the
+  // range to whole characters and the edit would lose one).
+  if (head > 0 && (fromText.charCodeAt(head - 1) === 13 || isHighSurrogate(fromText.charCodeAt(head - 1)))) head--;
   let tail = 0;
   while (
     tail < max - head &&
@@ -207,10 +208,22 @@ export function minimalEdit(fromText: string, toText: string): { offset: number;
   ) {
     tail++;
   }
-  if (tail > 0 && fromText.charCodeAt(fromText.length - tail) === 10 && fromText.charCodeAt(fromText.length - tail - 1) === 13) {
+  if (
+    tail > 0 &&
+    (isLowSurrogate(fromText.charCodeAt(fromText.length - tail)) ||
+      (fromText.charCodeAt(fromText.length - tail) === 10 && fromText.charCodeAt(fromText.length - tail - 1) === 13))
+  ) {
     tail--;
   }
   return { offset: head, length: fromText.length - head - tail, text: toText.slice(head, toText.length - tail) };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** A document change in document line/character coordinates (as VS Code reports it). */

@@ -67,7 +67,17 @@ export interface RenderedMarkdown {
 interface RenderEnv {
   idPrefix: string;
   codeBlocks: CodeBlock[];
+  /** Number of the first code block (blocks of earlier pieces of the same answer come before). */
+  firstBlock: number;
+  /** Code blocks longer than this are shown without colours (highlighting is the costly part). */
+  highlightLimit: number;
 }
+
+/**
+ * Code blocks above this many characters are not highlighted: highlight.js takes tens of milliseconds
+ * per 100 KB, and a panel that froze the editor for a colourful 2 MB block would be a bad trade.
+ */
+export const HIGHLIGHT_LIMIT = 48_000;
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 const SAFE_LANGUAGE = /^[A-Za-z0-9_+#.-]{1,30}$/;
@@ -103,13 +113,29 @@ md.renderer.rules.link_open = (tokens, idx) => {
 };
 
 function codeBlock(code: string, rawLanguage: string, env: RenderEnv): string {
-  const language = SAFE_LANGUAGE.test(rawLanguage) ? rawLanguage.toLowerCase() : '';
-  const id = `${env.idPrefix}b${env.codeBlocks.length}`;
+  const language = safeLanguage(rawLanguage);
+  const id = `${env.idPrefix}b${env.firstBlock + env.codeBlocks.length}`;
   env.codeBlocks.push({ id, language, code });
-  const known = language !== '' && hljs.getLanguage(language) !== undefined;
+  return codeBlockHtml(code, language, { id, highlight: code.length <= env.highlightLimit });
+}
+
+/**
+ * A code block's HTML: highlighted when asked and the language is known, else escaped text. `id`
+ * makes it the block Copy and Apply act on; a block shown in several pieces has it on the first only
+ * (the others are `code-cont`, its continuation).
+ */
+export function codeBlockHtml(code: string, language: string, options: { id?: string; highlight: boolean }): string {
+  const known = options.highlight && language !== '' && hljs.getLanguage(language) !== undefined;
   const body = known ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code);
   const languageClass = known ? ` language-${language}` : '';
-  return `<div class="code-block" data-block-id="${id}" data-lang="${escapeHtml(language)}"><pre><code class="hljs${languageClass}">${body}</code></pre></div>\n`;
+  const attrs = options.id !== undefined ? `class="code-block" data-block-id="${escapeHtml(options.id)}" data-lang="${escapeHtml(language)}"` : 'class="code-block code-cont"';
+  return `<div ${attrs}><pre><code class="hljs${languageClass}">${body}</code></pre></div>\n`;
+}
+
+/** The fence language as the panel uses it: letters, digits and `+#.-`, lowercase; else ''. */
+export function safeLanguage(rawInfo: string): string {
+  const language = rawInfo.trim().split(/\s+/)[0] ?? '';
+  return SAFE_LANGUAGE.test(language) ? language.toLowerCase() : '';
 }
 
 /** The allow-list. Anything not named here is dropped (tags keep their text, script/style lose it too). */
@@ -127,7 +153,7 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedClasses: {
     a: ['md-link'],
-    div: ['code-block'],
+    div: ['code-block', 'code-cont'],
     code: ['hljs', /^language-[a-z0-9_+#.-]+$/],
     span: ['md-image', /^hljs-[a-z0-9_-]+$/, /^[a-z]+_+$/],
   },
@@ -152,10 +178,15 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
  * Renders model Markdown to sanitised HTML. `idPrefix` keeps code-block ids unique across the answers
  * of one thread (e.g. `t2-` for the third answer).
  */
-export function renderMarkdown(markdown: string, idPrefix = ''): RenderedMarkdown {
-  const env: RenderEnv = { idPrefix, codeBlocks: [] };
+export function renderMarkdown(markdown: string, idPrefix = '', options: { firstBlock?: number; highlightLimit?: number } = {}): RenderedMarkdown {
+  const env: RenderEnv = { idPrefix, codeBlocks: [], firstBlock: options.firstBlock ?? 0, highlightLimit: options.highlightLimit ?? HIGHLIGHT_LIMIT };
   const raw = md.render(markdown, env as unknown as Record<string, unknown>);
   return { html: sanitizeHtml(raw, SANITIZE_OPTIONS), codeBlocks: env.codeBlocks };
+}
+
+/** Runs HTML through the allow-list (for code blocks rendered outside `renderMarkdown`). */
+export function sanitize(html: string): string {
+  return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
 /** True for the only link targets the panel opens: http(s) and mailto URLs. */

@@ -1,15 +1,23 @@
 /**
  * The model client: the official `openai` package with Redline's own retries (logged, testable, and never
- * after the first token), an idle/first-token timeout, cancellation, usage and one log line per request.
+ * after the first token), an idle/first-token timeout, a total deadline per request, cancellation, usage
+ * and one log line per request. It also speaks llama.cpp's `/infill` (fill-in-the-middle with the model's
+ * own tokens), and copes with what real servers send: a 503 while the model loads (waited out until the
+ * deadline), errors inside an HTTP 200 stream, a first chunk with `content: null`, a last chunk with
+ * `choices: []` and the usage, an HTML page or plain JSON where a stream was asked for.
  */
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import type { Stream } from 'openai/core/streaming';
 import type { Logger } from '../log';
 import {
   type AbortReason,
   cancelledError,
   displayURL,
   emptyReplyError,
+  type ErrorContext,
+  loadingError,
+  notOpenAIError,
   isRetryable,
   rateLimitedWaitError,
   redactor,
@@ -19,6 +27,7 @@ import {
   type ChatRequest,
   type CompletionRequest,
   type EndpointConfig,
+  type InfillRequest,
   type ModelClient,
   ModelError,
   type ModelResult,
@@ -44,6 +53,8 @@ export const MAX_RETRY_AFTER_MS = 20_000;
 /** First backoff step without a retry-after header; doubles per attempt up to BACKOFF_CAP_MS. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
+/** Longest wait between two tries while the server is loading its model (503 "Loading model"). */
+export const LOADING_POLL_MAX_MS = 2_000;
 
 /** The optional sampling fields both endpoints share, sent only when set. */
 function samplingOptions(request: { temperature?: number; maxTokens?: number; stop?: string[] }) {
@@ -91,14 +102,14 @@ function abortError(): Error {
 /** What one streamed chunk contributes, whatever the endpoint. */
 interface ChunkParts {
   text?: string;
-  /** Reasoning sent apart from the content (`reasoning_content` / `reasoning`). */
+  /** Reasoning sent apart from the content (`reasoning_content` / `reasoning`): progress, so it keeps the idle timer from firing. */
   reasoning?: string;
   finishReason?: string | null;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
 interface StreamSpec {
-  kind: 'chat' | 'completion';
+  kind: 'chat' | 'completion' | 'infill';
   feature: string;
   model: string;
   promptChars: number;
@@ -112,6 +123,8 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const timeoutMs = Math.max(1, Math.round(config.timeoutMs));
+  const deadlineMs =
+    config.deadlineMs !== undefined && Number.isFinite(config.deadlineMs) && config.deadlineMs > 0 ? Math.max(1, Math.round(config.deadlineMs)) : undefined;
   const maxRetries = Math.max(0, Math.floor(config.maxRetries));
   const where = displayURL(config.baseURL);
   const redact = redactor([config.apiKey, ...Object.values(config.headers ?? {})]);
@@ -163,6 +176,15 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
 
     const run = async (): Promise<ModelResult> => {
       const started = performance.now();
+      const remainingMs = () => (deadlineMs === undefined ? Infinity : deadlineMs - (performance.now() - started));
+      const errorContext = (phase: ErrorContext['phase'], reason = abortReason): ErrorContext => ({
+        baseURL: config.baseURL,
+        model: spec.model,
+        timeoutMs,
+        deadlineMs,
+        abortReason: reason,
+        phase,
+      });
       let text = '';
       let reasoning = '';
       let firstTokenAt: number | undefined;
@@ -204,17 +226,21 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       }
       spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
       logger.debug(redact(`[model] ${requestId} ${spec.kind} → ${where} feature=${spec.feature} model=${spec.model}`));
+      const deadline = deadlineMs === undefined ? undefined : setTimeout(() => abort('deadline'), deadlineMs);
+      let loadingTries = 0;
+      let sawLoading = false;
 
       try {
         for (;;) {
           attempts++;
           let phase: 'connect' | 'stream' = 'connect';
           let sawChunk = false;
+          // Armed when the request is sent; only text (or reasoning) resets it, never headers,
+          // keep-alives or empty deltas: it is the first-token timer, then the idle timer.
           const idle = new IdleTimer(timeoutMs, () => abort('timeout'));
           try {
             const chunks = await spec.open(controller.signal);
             phase = 'stream';
-            idle.reset();
             // Read by hand, racing each chunk against the abort: the SDK's iterator does not always end
             // when it is aborted after the server's last chunk, and a consumer that stops must never hang.
             const iterator = chunks[Symbol.asyncIterator]();
@@ -234,8 +260,8 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
               }
               if (step.done) break;
               const part = step.value;
-              idle.reset();
               sawChunk = true;
+              if (part.text || part.reasoning) idle.reset();
               if (part.usage) serverUsage = part.usage;
               if (part.finishReason) finishReason = part.finishReason;
               if (part.reasoning) {
@@ -261,25 +287,39 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
               finishReason = FINISH_STOPPED_BY_CLIENT;
               return finish('ok');
             }
-            let error = clean(toModelError(err, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase }));
-            const wait = error.kind === 'rateLimited' ? error.detail?.retryAfterMs : undefined;
+            // The idle timer does not run while we wait to retry (the deadline does).
+            idle.clear();
+            let error = clean(toModelError(err, errorContext(phase)));
+            if (error.detail?.reason === 'deadline' && sawLoading && text.length === 0 && deadlineMs !== undefined) {
+              // The deadline passed while we were still waiting for the model to load: say that.
+              error = clean(loadingError(config.baseURL, 503, err, deadlineMs));
+            }
+            const loading = error.detail?.reason === 'loading';
+            if (loading) sawLoading = true;
+            const wait = isRetryable(error) && !loading ? error.detail?.retryAfterMs : undefined;
             if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) {
               error = rateLimitedWaitError(wait, error.detail?.status ?? 429, err);
-            } else if (text.length === 0 && isRetryable(error) && attempts <= maxRetries) {
+            } else if (text.length === 0 && isRetryable(error) && maxRetries > 0 && (loading || attempts <= maxRetries)) {
+              // A loading server is polled until the deadline, whatever maxRetries says.
               const serverWait = error.detail?.retryAfterMs;
-              const delay = serverWait !== undefined ? Math.round(serverWait) : backoffDelayMs(attempts - 1, random);
+              const delay = loading
+                ? Math.min(LOADING_POLL_MAX_MS, serverWait ?? backoffDelayMs(loadingTries++, random))
+                : serverWait !== undefined
+                  ? Math.round(serverWait)
+                  : backoffDelayMs(attempts - 1, random);
+              if (delay >= remainingMs()) {
+                throw loading && deadlineMs !== undefined ? clean(loadingError(config.baseURL, error.detail?.status ?? 503, err, deadlineMs)) : error;
+              }
               logger.warn(
-                `[model] ${requestId} attempt ${attempts} failed (${error.kind}${error.detail?.status ? ` HTTP ${error.detail.status}` : ''}): ` +
-                  `retrying in ${delay}ms${serverWait !== undefined ? ' as the server asked' : ''} (${attempts}/${maxRetries})`,
+                `[model] ${requestId} attempt ${attempts} failed (${error.kind}${error.detail?.status ? ` HTTP ${error.detail.status}` : ''}${loading ? ', loading the model' : ''}): ` +
+                  `retrying in ${delay}ms${serverWait !== undefined ? ' as the server asked' : ''} (${attempts}/${loading ? 'until the deadline' : maxRetries})`,
               );
               try {
                 await sleep(delay, controller.signal);
               } catch (sleepErr) {
-                throw toModelError(sleepErr, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason: abortReason ?? 'caller', phase });
+                throw toModelError(sleepErr, errorContext(phase, abortReason ?? 'caller'));
               }
-              if (abortReason !== undefined) {
-                throw toModelError(abortError(), { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase });
-              }
+              if (abortReason !== undefined) throw toModelError(abortError(), errorContext(phase));
               continue;
             }
             throw error;
@@ -288,10 +328,11 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
           }
         }
       } catch (err) {
-        const error = err instanceof ModelError ? err : toModelError(err, { baseURL: config.baseURL, model: spec.model, timeoutMs, abortReason, phase: 'connect' });
+        const error = err instanceof ModelError ? err : toModelError(err, errorContext('connect'));
         finish(error.kind, error);
         throw error;
       } finally {
+        if (deadline !== undefined) clearTimeout(deadline);
         spec.signal?.removeEventListener('abort', onCallerAbort);
       }
     };
@@ -339,17 +380,21 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         onReasoning: request.onReasoning,
         promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
         async open(signal) {
-          const sdkStream = await openai.chat.completions.create(
-            {
-              model: request.model,
-              messages: request.messages,
-              stream: true,
-              stream_options: { include_usage: true },
-              ...samplingOptions(request),
-            },
-            { signal },
-          );
-          return mapChunks(sdkStream, (chunk) => {
+          const { data, response } = await openai.chat.completions
+            .create(
+              {
+                model: request.model,
+                messages: request.messages,
+                stream: true,
+                stream_options: { include_usage: true },
+                ...samplingOptions(request),
+              },
+              { signal },
+            )
+            .withResponse();
+          expectEventStream(response, config.baseURL);
+          // llama.cpp's first chunk has `content: null`, its last `choices: []` with the usage.
+          return mapChunks(data, (chunk) => {
             const choice = chunk.choices?.[0];
             // Not in the SDK's types: servers that split reasoning out send it beside `content`.
             const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
@@ -368,21 +413,52 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         signal: request.signal,
         promptChars: request.prompt.length + (request.suffix?.length ?? 0),
         async open(signal) {
-          const sdkStream = await openai.completions.create(
-            {
-              model: request.model,
-              prompt: request.prompt,
-              ...(request.suffix !== undefined && { suffix: request.suffix }),
-              stream: true,
-              stream_options: { include_usage: true },
-              ...samplingOptions(request),
-            },
-            { signal },
-          );
-          return mapChunks(sdkStream, (chunk) => {
+          const { data, response } = await openai.completions
+            .create(
+              {
+                model: request.model,
+                prompt: request.prompt,
+                ...(request.suffix !== undefined && { suffix: request.suffix }),
+                stream: true,
+                stream_options: { include_usage: true },
+                ...samplingOptions(request),
+              },
+              { signal },
+            )
+            .withResponse();
+          expectEventStream(response, config.baseURL);
+          return mapChunks(data, (chunk) => {
             const choice = chunk.choices?.[0];
             return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
           });
+        },
+      });
+    },
+
+    streamInfill(request: InfillRequest): ModelStream {
+      return stream({
+        kind: 'infill',
+        feature: request.feature,
+        model: request.model,
+        signal: request.signal,
+        promptChars: request.prefix.length + request.suffix.length + (request.extra ?? []).reduce((sum, e) => sum + e.text.length, 0),
+        async open(signal) {
+          const body = {
+            model: request.model,
+            input_prefix: request.prefix,
+            input_suffix: request.suffix,
+            ...(request.extra && request.extra.length > 0 && { input_extra: request.extra.map((e) => ({ filename: e.filename, text: e.text })) }),
+            prompt: '',
+            stream: true,
+            ...(request.temperature !== undefined && { temperature: request.temperature }),
+            ...(request.maxTokens !== undefined && { n_predict: request.maxTokens }),
+            ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+          };
+          const { data, response } = await openai
+            .post<Stream<InfillChunk>>(infillURL(config.baseURL), { body, stream: true, signal })
+            .withResponse();
+          expectEventStream(response, config.baseURL);
+          return mapChunks(data, infillParts);
         },
       });
     },
@@ -415,6 +491,49 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       }
     },
   };
+}
+
+/** One chunk of llama.cpp's native streaming format (`/infill`, `/completion`). */
+interface InfillChunk {
+  content?: string | null;
+  stop?: boolean;
+  /** `eos`, `word` (a stop string), `limit` (n_predict reached), `none`. */
+  stop_type?: string;
+  tokens_evaluated?: number;
+  tokens_predicted?: number;
+  timings?: { prompt_n?: number; predicted_n?: number };
+}
+
+function infillParts(chunk: InfillChunk): ChunkParts {
+  const text = typeof chunk.content === 'string' ? chunk.content : undefined;
+  if (!chunk.stop) return { text };
+  const promptTokens = chunk.tokens_evaluated ?? chunk.timings?.prompt_n;
+  const completionTokens = chunk.tokens_predicted ?? chunk.timings?.predicted_n;
+  return {
+    text,
+    finishReason: chunk.stop_type === 'limit' ? 'length' : 'stop',
+    usage: typeof promptTokens === 'number' && typeof completionTokens === 'number' ? { prompt_tokens: promptTokens, completion_tokens: completionTokens } : undefined,
+  };
+}
+
+/** llama.cpp serves /infill at its root: the base URL without a trailing `/v1`. */
+export function infillURL(baseURL: string): string {
+  const url = new URL(baseURL);
+  url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}/infill`;
+  return url.toString();
+}
+
+/**
+ * A streamed request must be answered with an event stream. An HTML page (a web UI, a login page, a
+ * proxy's error) or plain JSON (a server that ignored `stream: true`, or not an OpenAI API at all)
+ * means the URL is wrong, not that the model sent an empty reply.
+ */
+function expectEventStream(response: Response, baseURL: string): void {
+  const type = (response.headers.get('content-type') ?? '').toLowerCase();
+  if (type === '' || type.includes('text/event-stream')) return;
+  const what = type.includes('html') ? 'an HTML page' : type.includes('json') ? 'JSON rather than the stream it was asked for' : `"${type.split(';')[0]}" rather than a stream`;
+  void response.body?.cancel().catch(() => undefined);
+  throw notOpenAIError(baseURL, what, response.status);
 }
 
 function codeOf(err: Error): string {

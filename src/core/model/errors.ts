@@ -15,12 +15,14 @@ import {
 import { ModelError, type ModelErrorKind, type NextStep } from './types';
 
 /** Why our own AbortController fired, if it did. */
-export type AbortReason = 'caller' | 'timeout' | 'consumer';
+export type AbortReason = 'caller' | 'timeout' | 'deadline' | 'consumer';
 
 export interface ErrorContext {
   baseURL: string;
   model?: string;
   timeoutMs: number;
+  /** The request's total deadline, for its message. */
+  deadlineMs?: number;
   /** Set when Redline aborted the request itself (caller cancelled, idle timeout, consumer stopped). */
   abortReason?: AbortReason;
   /** 'stream': the response had started (HTTP 200), so network failures mean a cut stream. */
@@ -52,6 +54,16 @@ export function displayURL(baseURL: string): string {
   }
 }
 
+/** A duration as a person would say it, exactly: "200 ms", "1 second", "1.5 seconds", "2 minutes". */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, Math.round(ms));
+  if (value < 1000) return `${value} ms`;
+  if (value >= 120_000 && value % 60_000 === 0) return `${value / 60_000} minutes`;
+  const seconds = value / 1000;
+  const text = Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(seconds < 10 ? 2 : 1).replace(/0+$/, '').replace(/\.$/, '');
+  return `${text} second${text === '1' ? '' : 's'}`;
+}
+
 function make(kind: ModelErrorKind, message: string, detail?: ModelError['detail']): ModelError {
   return new ModelError(kind, message, [...NEXT_STEPS[kind]], detail);
 }
@@ -61,21 +73,43 @@ export function cancelledError(cause?: unknown): ModelError {
 }
 
 export function timeoutError(ctx: Pick<ErrorContext, 'baseURL' | 'timeoutMs'>, cause?: unknown): ModelError {
-  const seconds = Math.max(1, Math.round(ctx.timeoutMs / 1000));
+  return make('timeout', `The model server at ${displayURL(ctx.baseURL)} did not answer within ${formatDuration(ctx.timeoutMs)}.`, { cause });
+}
+
+/** The request's total deadline passed (a server that trickles text, or keeps sending empty chunks). */
+export function deadlineError(ctx: Pick<ErrorContext, 'baseURL'> & { deadlineMs: number }, cause?: unknown): ModelError {
   return make(
     'timeout',
-    `The model server at ${displayURL(ctx.baseURL)} did not answer within ${seconds} second${seconds === 1 ? '' : 's'}.`,
-    { cause },
+    `The model server at ${displayURL(ctx.baseURL)} did not finish within ${formatDuration(ctx.deadlineMs)}, the deadline for one request.`,
+    { cause, reason: 'deadline' },
   );
+}
+
+/** The URL answered, but not as an OpenAI-compatible endpoint does (an HTML page, JSON instead of a stream, …). */
+export function notOpenAIError(baseURL: string, what: string, status?: number): ModelError {
+  return make(
+    'badResponse',
+    `${displayURL(baseURL)} does not look like an OpenAI-compatible endpoint: it answered with ${what}. Check the base URL (it usually ends in /v1).`,
+    { reason: 'notOpenAI', status },
+  );
+}
+
+/** A 503 from a server still loading its model (llama.cpp answers "Loading model"). */
+export function loadingError(baseURL: string, status: number, cause?: unknown, waitedMs?: number): ModelError {
+  const waited = waitedMs === undefined ? '' : ` and was not ready within ${formatDuration(waitedMs)}`;
+  return make('server', `The model server at ${displayURL(baseURL)} is still loading its model${waited}.`, { status, cause, reason: 'loading' });
 }
 
 export function emptyReplyError(): ModelError {
   return make('badResponse', 'The model server sent an empty reply.');
 }
 
-/** A 429 whose requested wait is longer than Redline is willing to sleep. */
+/** A 429 (or 5xx) whose requested wait is longer than Redline is willing to sleep. */
 export function rateLimitedWaitError(retryAfterMs: number, status: number, cause?: unknown): ModelError {
   const seconds = Math.ceil(retryAfterMs / 1000);
+  if (status !== 429 && status >= 500) {
+    return make('server', `The model server is unavailable (HTTP ${status}) and asks to wait ${formatWait(seconds)}.`, { status, retryAfterMs, cause });
+  }
   return make('rateLimited', `The model server is rate limiting requests and asks to wait ${formatWait(seconds)}.`, {
     status,
     retryAfterMs,
@@ -133,6 +167,7 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
   const where = displayURL(ctx.baseURL);
 
   // Our own aborts first: the SDK reports them all as APIUserAbortError (or ends the stream quietly).
+  if (ctx.abortReason === 'deadline' && ctx.deadlineMs !== undefined) return deadlineError({ baseURL: ctx.baseURL, deadlineMs: ctx.deadlineMs }, err);
   if (ctx.abortReason === 'timeout') return timeoutError(ctx, err);
   if (ctx.abortReason === 'caller' || ctx.abortReason === 'consumer') return cancelledError(err);
   if (err instanceof APIUserAbortError || isAbortLike(err)) return cancelledError(err);
@@ -158,6 +193,23 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
     if (err instanceof NotFoundError || status === 404) {
       const model = ctx.model ? `Model "${ctx.model}"` : 'The requested resource';
       return make('notFound', `${model} was not found on the model server at ${where}.`, detail);
+    }
+    if (status === 503 && isLoadingModel(err)) return loadingError(ctx.baseURL, status, err);
+    const exceeded = contextExceeded(err);
+    if (exceeded) {
+      const { promptTokens, contextTokens } = exceeded;
+      const sizes =
+        promptTokens !== undefined && contextTokens !== undefined
+          ? `The prompt (${promptTokens} tokens) does not fit the model's context on the server (${contextTokens} tokens)`
+          : contextTokens !== undefined
+            ? `The prompt does not fit the model's context on the server (${contextTokens} tokens)`
+            : "The prompt does not fit the model's context on the server";
+      return make('server', `${sizes}: select less code, or give the server a larger context.`, {
+        ...detail,
+        reason: 'contextExceeded',
+        promptTokens,
+        contextTokens,
+      });
     }
     if (err instanceof RateLimitError || status === 429) {
       return make('rateLimited', `The model server at ${where} is rate limiting requests; try again shortly.`, detail);
@@ -191,6 +243,42 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
     return make('unreachable', `Cannot reach the model server at ${where}.`, { cause: err });
   }
   return make('badResponse', `The model server at ${where} sent a reply Redline could not use.`, { cause: err });
+}
+
+/** llama.cpp's 503 while it loads: `{ error: { message: "Loading model", type: "unavailable_error" } }`. */
+function isLoadingModel(err: { error?: unknown; message: string }): boolean {
+  const body = err.error as { message?: unknown; type?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? body.message : err.message;
+  return /loading model/i.test(message) || (body?.type === 'unavailable_error' && /load/i.test(message));
+}
+
+function int(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * A prompt over the context, as the servers say it: llama.cpp (type `exceed_context_size_error`,
+ * `n_prompt_tokens`, `n_ctx`, "request (N tokens) exceeds the available context size (M tokens)"),
+ * OpenAI and vLLM ("maximum context length is M tokens … resulted in N tokens"), Ollama and others.
+ */
+export function contextExceeded(err: { error?: unknown }): { promptTokens?: number; contextTokens?: number } | undefined {
+  const body = (err.error ?? {}) as { message?: unknown; type?: unknown; code?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown };
+  const message = typeof body.message === 'string' ? body.message : '';
+  const typed = body.type === 'exceed_context_size_error' || body.code === 'context_length_exceeded';
+  const worded = /exceeds? the (available )?context size|larger than the max context size|maximum context length|context length exceeded|context window/i.test(message);
+  if (!typed && !worded) return undefined;
+  let promptTokens = int(body.n_prompt_tokens);
+  let contextTokens = int(body.n_ctx);
+  const llama = /(?:request|input) \((\d+) tokens\).*?context size \((\d+) tokens\)/i.exec(message);
+  if (llama) {
+    promptTokens ??= Number(llama[1]);
+    contextTokens ??= Number(llama[2]);
+  }
+  const openai = /maximum context length is (\d+) tokens/i.exec(message);
+  if (openai) contextTokens ??= Number(openai[1]);
+  const resulted = /(?:resulted in|requested|you requested|have) (\d+) tokens/i.exec(message);
+  if (resulted) promptTokens ??= Number(resulted[1]);
+  return { promptTokens, contextTokens };
 }
 
 function isAbortLike(err: unknown): boolean {

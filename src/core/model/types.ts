@@ -10,8 +10,16 @@ export interface EndpointConfig {
   apiKey?: string;
   /** Extra HTTP headers sent with every request. */
   headers: Record<string, string>;
-  /** Per-request timeout in milliseconds. */
+  /**
+   * Idle timeout in milliseconds: how long to wait for the first token, and then between tokens.
+   * Only chunks that carry text (or reasoning) count: empty deltas and keep-alives do not reset it.
+   */
   timeoutMs: number;
+  /**
+   * Total deadline per request in milliseconds, from the first attempt to the last token, retries and
+   * their waits included. Undefined: no deadline beyond the idle timeout.
+   */
+  deadlineMs?: number;
   /** Retries for retryable failures (429, 5xx, connection errors). 0 for inline completions. */
   maxRetries: number;
 }
@@ -37,12 +45,38 @@ export interface ChatRequest {
   onReasoning?: (delta: string) => void;
 }
 
-/** Legacy /v1/completions, used for fill-in-the-middle (with `suffix`) or a FIM-templated prompt. */
+/**
+ * Legacy /v1/completions, used for fill-in-the-middle (with `suffix`) or a FIM-templated prompt.
+ * Not every server honours `suffix` (llama.cpp's /v1/completions ignores it: use `streamInfill`).
+ */
 export interface CompletionRequest {
   feature: string;
   model: string;
   prompt: string;
   suffix?: string;
+  temperature?: number;
+  maxTokens?: number;
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+/** A file from elsewhere in the workspace, given to llama.cpp's /infill as `input_extra`. */
+export interface InfillExtra {
+  filename: string;
+  text: string;
+}
+
+/**
+ * llama.cpp's native fill-in-the-middle endpoint, `POST /infill` at the server's root (the base URL
+ * without its `/v1`): the server applies the model's own FIM tokens to `input_prefix`/`input_suffix`
+ * and puts `input_extra` before them as repository context.
+ */
+export interface InfillRequest {
+  feature: string;
+  model: string;
+  prefix: string;
+  suffix: string;
+  extra?: InfillExtra[];
   temperature?: number;
   maxTokens?: number;
   stop?: string[];
@@ -92,13 +126,31 @@ export type ModelErrorKind =
 /** The next step a user is offered with an error. The editor layer turns it into a button. */
 export type NextStep = 'setApiKey' | 'openSettings' | 'retry' | 'openOutput';
 
+/**
+ * Why a request failed, when Redline can tell more than the kind: `loading` (the server is still
+ * loading its model, HTTP 503), `contextExceeded` (the prompt does not fit the server's context),
+ * `notOpenAI` (the URL answered, but not like an OpenAI-compatible endpoint), `deadline` (the request's
+ * total deadline passed).
+ */
+export type ModelErrorReason = 'loading' | 'contextExceeded' | 'notOpenAI' | 'deadline';
+
+export interface ModelErrorDetail {
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+  reason?: ModelErrorReason;
+  /** For `contextExceeded`: the prompt's and the context's size in tokens, when the server said. */
+  promptTokens?: number;
+  contextTokens?: number;
+}
+
 export class ModelError extends Error {
   constructor(
     readonly kind: ModelErrorKind,
     /** One sentence a user can act on, no secrets, no stack. */
     readonly userMessage: string,
     readonly nextSteps: NextStep[],
-    readonly detail?: { status?: number; retryAfterMs?: number; cause?: unknown },
+    readonly detail?: ModelErrorDetail,
   ) {
     super(userMessage);
     this.name = 'ModelError';
@@ -125,6 +177,8 @@ export interface RequestEvent {
 export interface ModelClient {
   streamChat(request: ChatRequest): ModelStream;
   streamCompletion(request: CompletionRequest): ModelStream;
+  /** llama.cpp's `/infill` (fill-in-the-middle with the model's own FIM tokens). */
+  streamInfill(request: InfillRequest): ModelStream;
   /** GET /models: ids, for probing an endpoint and for the model picker. */
   listModels(signal?: AbortSignal): Promise<string[]>;
 }

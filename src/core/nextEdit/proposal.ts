@@ -105,7 +105,7 @@ export function hunkEdit(lines: readonly string[], hunk: LineChange): TextEdit {
 export interface InlineDiff {
   /** Characters struck out: [line, start, end). */
   removed: { line: number; start: number; end: number }[];
-  /** Text shown inserted before `character` of `line`. */
+  /** Text shown inserted before `character` of `line` (for a replacement: before the struck-out text). */
   inserted: { line: number; character: number; text: string }[];
   /** Old lines removed whole. */
   removedLines: number[];
@@ -124,15 +124,21 @@ export function inlineDiff(hunk: LineChange): InlineDiff {
   for (let i = 0; i < pairs; i++) {
     const line = hunk.start + i;
     let col = 0;
+    // A replacement shows its new text just before the struck-out old text: the editor paints a
+    // background up to where the next character starts, which is after text shown at the range's end.
+    let replacing: number | undefined;
     for (const part of diffWordsWithSpace(hunk.oldLines[i], hunk.newLines[i])) {
       if (part.removed) {
         out.removed.push({ line, start: col, end: col + part.value.length });
+        replacing = col;
         col += part.value.length;
       } else if (part.added) {
+        const at = replacing ?? col;
         const last = out.inserted[out.inserted.length - 1];
-        if (last && last.line === line && last.character === col) last.text += part.value;
-        else out.inserted.push({ line, character: col, text: part.value });
+        if (last && last.line === line && last.character === at) last.text += part.value;
+        else out.inserted.push({ line, character: at, text: part.value });
       } else {
+        replacing = undefined;
         col += part.value.length;
       }
     }

@@ -4,6 +4,7 @@
  * fenced block. The selection is never trimmed; the code around it is, nearest lines kept first, so that
  * prompt + room for the reply fit the model's context window. Reply extraction is src/core/edit/extract.ts.
  */
+import { SecretVault } from '../context/redact';
 import type { ChatMessage } from '../model/types';
 import { countTokens } from './tokens';
 
@@ -36,6 +37,11 @@ export interface EditPromptInput {
    * It takes at most half of what the window leaves for context, and is cut to what the window holds.
    */
   reasoningTokens?: number;
+  /**
+   * Secrets in the selection and the code around it are replaced by this vault's placeholders (a
+   * vault of its own when none is given); the caller restores the reply with the same vault.
+   */
+  secrets?: SecretVault;
 }
 
 export type EditPromptResult =
@@ -81,7 +87,11 @@ export function editSystemPrompt(languageId: string): string {
   ].join('\n');
 }
 
-export function buildEditPrompt(input: EditPromptInput): EditPromptResult {
+export function buildEditPrompt(unredacted: EditPromptInput): EditPromptResult {
+  // Everything sent is redacted, the selection first (its secrets get the plainest placeholders).
+  const vault = unredacted.secrets ?? new SecretVault();
+  const selection = vault.redact(unredacted.selection).text;
+  const input: EditPromptInput = { ...unredacted, selection, before: vault.redact(unredacted.before).text, after: vault.redact(unredacted.after).text };
   const window = input.contextWindowTokens;
   const selectionTokens = countTokens(input.selection);
   const maxTokens = input.maxOutputTokens ?? Math.ceil(selectionTokens * 1.5) + 256;

@@ -128,7 +128,7 @@ module.exports = [
     },
   },
   {
-    name: '3. Accept All gives exactly the proposal; one Undo brings the original back',
+    name: '3. Accept All gives exactly the proposal; Undo brings the review back, a second Undo the original',
     async run({ driver, model }) {
       const original = driver.readFileOnDisk(MATH);
       const proposal = replaceLines(original, [CLAMP_OLD_1, CLAMP_NEW_1], [CLAMP_OLD_2, CLAMP_NEW_2]);
@@ -142,8 +142,14 @@ module.exports = [
       await save(driver);
       await driver.waitForFileContent(MATH, proposal);
 
+      // Accept All is an undo step of its own: Undo shows the two pending hunks again, with their review.
       await driver.focusEditor();
       await driver.press('Control+Z');
+      await waitForReview(driver, 2);
+      await driver.waitForDiffLines({ red: [CLAMP_OLD_1, CLAMP_OLD_2], green: [CLAMP_NEW_1, CLAMP_NEW_2] });
+      await driver.focusEditor();
+      await driver.press('Control+Z');
+      await reviewEnded(driver);
       await driver.waitForEditorContent(original);
       await save(driver);
       await driver.waitForFileContent(MATH, original);

@@ -14,7 +14,7 @@ const SHAPES = 'src/shapes.ts';
 function settings(extra = {}) {
   return {
     'redline.nextEdit.enabled': true,
-    'redline.nextEdit.debounceMs': 150,
+    'redline.nextEdit.debounceMs': 600,
     'redline.completion.enabled': false,
     'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
     'editor.suggestOnTriggerCharacters': false,
@@ -77,7 +77,7 @@ async function nextEditView(page) {
   });
 }
 
-async function waitForView(page, want, what, timeout = 30000) {
+async function waitForView(page, want, what, timeout = 60000) {
   await poll(
     async () => {
       const v = await nextEditView(page);
@@ -131,10 +131,8 @@ module.exports = [
       // Nothing of the proposal is in the document or on disk yet.
       assert.strictEqual(driver.readFileOnDisk(GEOMETRY), original);
       const shot = await driver.screenshot('next-edit');
-      if (process.env.REDLINE_E2E_README_SHOT) {
-        fs.mkdirSync(path.join(root, 'docs', 'images'), { recursive: true });
-        fs.copyFileSync(shot, path.join(root, 'docs', 'images', 'next-edit.png'));
-      }
+      // REDLINE_E2E_README_SHOT=1 refreshes the README's screenshot (media/next-edit.png).
+      if (process.env.REDLINE_E2E_README_SHOT) fs.copyFileSync(shot, path.join(root, 'media', 'next-edit.png'));
       assert.ok(resultsDir);
 
       await driver.press('Tab');
