@@ -70,7 +70,7 @@ export async function completionLatency(): Promise<Figures> {
       const suffix = text.slice(offset);
       const sources = [
         definitionsSource(async () => [{ path: files[20].path, symbol: 'x', startLine: 0, endLine: 8, text: files[20].text.split('\n').slice(0, 8).join('\n') }]),
-        symbolsSource(index),
+        symbolsSource(index, { around: () => ({ prefix, suffix }) }),
         recentEditsSource(recent, readLines),
         openEditorsSource(ranker, () => open),
         workspaceSource(index, () => new Set(open.map((o) => o.path)), undefined, importsOf(() => prefix)),

@@ -46,6 +46,35 @@ export function editSimilarity(a: string, b: string): number {
   return longer === 0 ? 1 : 1 - editDistance(a, b) / longer;
 }
 
+/** Length of the longest common subsequence of two strings (two rows). */
+function lcs(a: string, b: string): number {
+  let prev = new Array<number>(b.length + 1).fill(0);
+  let cur = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = 0;
+    for (let j = 1; j <= b.length; j++) cur[j] = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+/**
+ * CrossCodeEval's edit similarity, 0..1: 2·LCS / (total length) of the two texts with their ends
+ * trimmed (the figure `../shared/evals/score.py` reports ×100).
+ */
+export function lcsSimilarity(a: string, b: string): number {
+  const x = a.trim();
+  const y = b.trim();
+  if (x.length + y.length === 0) return 1;
+  return (2 * lcs(x, y)) / (x.length + y.length);
+}
+
+/** CrossCodeEval's exact match: the same non-blank lines, each trimmed. */
+export function sameLines(a: string, b: string): boolean {
+  const norm = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+  return norm(a) === norm(b);
+}
+
 /** Cleans a recorded reply the way the editor would for this cursor and mode. */
 export function cleanRecordedReply(c: Pick<CompletionCase, 'language' | 'prefix' | 'suffix' | 'reply' | 'mode' | 'fimTemplate'>): string {
   const languageId = c.language ?? 'plaintext';
@@ -70,10 +99,12 @@ function check(c: CompletionCase): CaseResult {
     if (typeof c[field] !== 'string') return { pass: false, actual: null, detail: `the case has no "${field}" string` };
   }
   const text = cleanRecordedReply(c);
-  const similarity = Math.round(editSimilarity(text, c.expected) * 1000) / 1000;
-  const actual = { text, similarity };
-  if (text === c.expected) return { pass: true, actual };
-  return { pass: false, actual, detail: `similarity ${similarity}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(text)}` };
+  const similarity = Math.round(lcsSimilarity(text, c.expected) * 10_000) / 10_000;
+  const exact = sameLines(text, c.expected);
+  const actual = { text, similarity, exact };
+  const scores = { similarity, exact: exact ? 1 : 0 };
+  if (text === c.expected) return { pass: true, actual, scores };
+  return { pass: false, actual, scores, detail: `similarity ${similarity}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(text)}` };
 }
 
 export const completionEvaluator: Evaluator = {

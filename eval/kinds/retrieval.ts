@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SOURCE_LIMITS, importsOf, symbolsSource, workspaceSource } from '../../src/core/completion/sources';
 import { DEFAULT_EXCLUDE } from '../../src/core/config';
-import { gatherContext } from '../../src/core/context/gather';
+import { DEFAULT_BUDGET, gatherContext } from '../../src/core/context/gather';
 import { queryText } from '../../src/core/context/snippets';
 import { INDEXED_EXTENSIONS, WorkspaceIndex } from '../../src/core/context/workspaceIndex';
 import type { CaseResult, EvalCase, EvalContext, Evaluator } from '../types';
@@ -60,6 +60,15 @@ function indexFor(root: string): Promise<WorkspaceIndex> {
   return index;
 }
 
+/**
+ * True when `text` has `id` as a whole identifier: not inside a longer one. Identifier characters
+ * include `$` (`RT$` is found, `RT$x` is not it), which `\b…\b` cannot express.
+ */
+export function containsIdentifier(text: string, id: string): boolean {
+  const pattern = new RegExp(`(?<![\\w$])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
+  return pattern.test(text);
+}
+
 async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult> {
   for (const field of ['workspace', 'file', 'prefix', 'suffix'] as const) {
     if (typeof c[field] !== 'string') return { pass: false, actual: null, detail: `the case has no "${field}" string` };
@@ -70,20 +79,22 @@ async function check(c: RetrievalCase, context: EvalContext): Promise<CaseResult
   const gathered = await gatherContext(
     { path: c.file, languageId: c.language ?? 'plaintext', prefix: c.prefix, suffix: c.suffix, query: queryText(c.prefix, c.suffix) },
     // The index-backed sources the extension uses (no language server and no open editors here).
-    [symbolsSource(index), workspaceSource(index, undefined, SOURCE_LIMITS.workspace, importsOf(() => c.prefix))],
-    { budget: { totalTokens: c.budgetTokens ?? 1024, prefixShare: 0.6, suffixShare: 0.15 }, exclude: DEFAULT_EXCLUDE },
+    [symbolsSource(index, { around: () => ({ prefix: c.prefix, suffix: c.suffix }) }), workspaceSource(index, undefined, SOURCE_LIMITS.workspace, importsOf(() => c.prefix))],
+    { budget: { ...DEFAULT_BUDGET, totalTokens: c.budgetTokens ?? 1024 }, exclude: DEFAULT_EXCLUDE },
   );
   const retrieved = gathered.snippets.map((s) => s.text).join('\n');
-  const has = (id: string) => new RegExp(`\\b${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(retrieved);
+  const has = (id: string) => containsIdentifier(retrieved, id);
   const found = c.expectIdentifiers.filter(has);
   const missing = c.expectIdentifiers.filter((id) => !has(id));
   const leaked = (c.forbidIdentifiers ?? []).filter((id) => has(id) || gathered.prefix.includes(id));
   const share = Math.round((found.length / c.expectIdentifiers.length) * 1000) / 1000;
   const actual = { share, found, missing, leaked, snippets: gathered.snippets.map((s) => `${s.path}:${s.startLine}`), tokens: gathered.tokens };
-  if (missing.length === 0 && leaked.length === 0) return { pass: true, actual };
+  const scores = { share };
+  if (missing.length === 0 && leaked.length === 0) return { pass: true, actual, scores };
   return {
     pass: false,
     actual,
+    scores,
     detail: `share ${share}${missing.length ? `, missing ${missing.join(', ')}` : ''}${leaked.length ? `, leaked ${leaked.join(', ')}` : ''} (snippets: ${actual.snippets.join(', ') || 'none'})`,
   };
 }

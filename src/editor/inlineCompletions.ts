@@ -195,7 +195,7 @@ export function registerInlineCompletions(services: Services): vscode.Disposable
         definitions(document, position, prefix, suffix),
         recentEditsSource(recent, readLines),
         openEditorsSource(ranker, openDocuments),
-        symbolsSource(workspaceIndex()),
+        symbolsSource(workspaceIndex(), { around: () => ({ prefix, suffix }) }),
         workspaceSource(workspaceIndex(), () => new Set(openDocuments().map((d) => d.path)), SOURCE_LIMITS.workspace, importsOf(() => prefix)),
       ];
       const { signal, dispose } = abortSignalFrom(token);

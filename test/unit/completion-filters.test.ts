@@ -11,8 +11,10 @@ import {
   chatWrapper,
   cleanCompletion,
   indentStyle,
+  leadingBreak,
   lineMode,
   prefixEcho,
+  statement,
   repeatedLines,
   runFilters,
   stopSequences,
@@ -118,10 +120,11 @@ describe('completion/filters: each filter', () => {
     assert.strictEqual(chatWrapper.apply('```\nx\n```', ctx, true).text, 'x');
   });
 
-  it('prefixEcho strips a repeated cursor line only for chat replies', () => {
+  it('prefixEcho strips a repeated cursor line, in fill-in-the-middle replies only where a statement is in progress', () => {
     const prefix = 'function f() {\n  const total = ';
     assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, style: 'chat' }), true).text, '1;');
-    assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, style: 'fim' }), true).text, 'const total = 1;');
+    assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, style: 'fim' }), true).text, '1;');
+    assert.strictEqual(prefixEcho.apply('const total = 1;', ctxOf({ prefix, suffix: ' + 1;', style: 'fim' }), true).text, 'const total = 1;');
   });
 
   it('indentStyle converts tabs to the file style and spaces to tabs', () => {
@@ -137,9 +140,14 @@ describe('completion/filters: each filter', () => {
     assert.strictEqual(indentStyle.apply('x = 1\n    y = 2\nz', ctx, true).text, 'x = 1\n    y = 2\nz');
   });
 
-  it('lineMode stops a single-line suggestion at the end of its line', () => {
-    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single' }), false), { text: 'a + b;', stop: true });
-    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi' }), false), { text: 'a + b;\nfoo();' });
+  it('lineMode stops a single-line suggestion at the end of its line: code after the cursor, a comment, a language without statement rules', () => {
+    assert.deepStrictEqual(lineMode.apply('a + b\r\nfoo();', ctxOf({ lineMode: 'single', suffix: ' + c;' }), false), { text: 'a + b', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single', prefix: 'x = 1; // ' }), false), { text: 'a + b;', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b\nfoo', ctxOf({ lineMode: 'single', languageId: 'ruby', prefix: 'x = ' }), false), { text: 'a + b', stop: true });
+    assert.deepStrictEqual(lineMode.apply('a + b', ctxOf({ lineMode: 'single', suffix: ' + c;' }), false), { text: 'a + b' });
+    // A statement in progress, or a block: other filters decide.
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single', prefix: 'x = ' }), false), { text: 'a + b;\nfoo();' });
+    assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'multi', suffix: ' + c' }), false), { text: 'a + b;\nfoo();' });
   });
 
   it('bracketBalance ignores brackets in strings and comments', () => {
@@ -177,6 +185,139 @@ describe('completion/filters: each filter', () => {
   });
 });
 
+describe('completion/filters: one statement', () => {
+  const java = (prefix: string, suffix = '\n}\n') => ctxOf({ prefix, suffix, languageId: 'java', lineMode: decideLineMode(prefix, suffix, 'java') });
+  const ts = (prefix: string, suffix = '\n}\n') => ctxOf({ prefix, suffix, languageId: 'typescript', lineMode: decideLineMode(prefix, suffix, 'typescript') });
+  const py = (prefix: string, suffix = '\n') => ctxOf({ prefix, suffix, languageId: 'python', lineMode: decideLineMode(prefix, suffix, 'python') });
+
+  it('ends at a ; outside brackets, not at one inside them', () => {
+    assert.deepStrictEqual(statement.apply('a(1); b(2);\nc();', java('void f() {\n  x = '), false), { text: 'a(1);', stop: true });
+    assert.deepStrictEqual(statement.apply('int i = 0; i < n; i++) {\n', java('void f() {\n  for ('), false).text.startsWith('int i = 0; i < n; i++) {'), true);
+    // An unfinished line while streaming: the ; may still turn out to be in a string; held, not cut.
+    assert.deepStrictEqual(statement.apply('a(1); b', java('void f() {\n  x = '), false), { text: 'a(1);' });
+  });
+
+  it('goes past line breaks while brackets are open, and ends when the prefix closes them', () => {
+    const ctx = java('void f() {\n  call(a,\n');
+    assert.deepStrictEqual(statement.apply('    b,\n    c);\n  next();', ctx, false), { text: '    b,\n    c);', stop: true });
+  });
+
+  it('in a language with ;, a line without one goes on; a preprocessor line does not', () => {
+    assert.deepStrictEqual(statement.apply('foo()\n    .bar();\nbaz();', java('void f() {\n  x = '), true), { text: 'foo()\n    .bar();', stop: true });
+    const c = ctxOf({ prefix: 'int x;\n', suffix: '\nint main() {}', languageId: 'cpp', lineMode: 'multi' });
+    assert.deepStrictEqual(statement.apply('#include <a>\nint y;', c, true), { text: '#include <a>', stop: true });
+  });
+
+  it('without ;, a line ends the statement unless it ends with an operator or the next line continues it', () => {
+    assert.deepStrictEqual(statement.apply('a +\n  b\nc()', ts('function f() {\n  x = '), true), { text: 'a +\n  b', stop: true });
+    assert.deepStrictEqual(statement.apply('users\n  .map(f)\nreturn', ts('function f() {\n  x = '), true), { text: 'users\n  .map(f)', stop: true });
+    // The next line's first word decides: wait for it.
+    assert.deepStrictEqual(statement.apply('users\n  els', ts('function f() {\n  x = '), false), { text: 'users' });
+    assert.deepStrictEqual(statement.apply('users\n', ts('function f() {\n  x = '), false), { text: 'users' });
+  });
+
+  it('a block the statement opens and closes ends it, unless else/catch follows', () => {
+    const ctx = ts('function f() {\n  ', '\n  more();\n}');
+    assert.deepStrictEqual(statement.apply('if (a) {\n    b();\n  } else {\n    c();\n  }\n  d();', ctx, true), { text: 'if (a) {\n    b();\n  } else {\n    c();\n  }', stop: true });
+    assert.deepStrictEqual(statement.apply('try {\n    b();\n  }\n  catch (e) {}\n  d();', ctx, true), { text: 'try {\n    b();\n  }\n  catch (e) {}', stop: true });
+  });
+
+  it('a block opener whose body the code after the cursor holds ends the statement', () => {
+    const ctx = java('class A {\n  void f() {\n    if (', '\n      go();\n    }\n  }\n}');
+    assert.deepStrictEqual(statement.apply('ready) {\n      go();\n    }', ctx, false), { text: 'ready) {', stop: true });
+    // No body below: the block is the completion's to write.
+    const open = java('class A {\n  void f() {\n    if (', '\n  }\n}');
+    assert.deepStrictEqual(statement.apply('ready) {\n      go();\n    }\n    x();', open, true), { text: 'ready) {\n      go();\n    }', stop: true });
+  });
+
+  it('a closer of the block the statement is in ends it before that closer', () => {
+    assert.deepStrictEqual(statement.apply('a()\n}\nfoo();', java('void f() {\n  x = '), true), { text: 'a()', stop: true });
+    assert.deepStrictEqual(statement.apply('a(]', java('void f() {\n  x = '), true), { text: 'a(', stop: true });
+  });
+
+  it('a comment line after the statement\'s code ends it', () => {
+    assert.deepStrictEqual(statement.apply('a()\n// note\nb();', java('void f() {\n  x = '), true), { text: 'a()', stop: true });
+    assert.deepStrictEqual(statement.apply('// note\na();\nb();', java('void f() {\n  x();\n  ', '\n  y();\n}'), true), { text: '// note\na();', stop: true });
+  });
+
+  it('python: a line break ends it outside brackets; a compound header with its body below ends after the colon', () => {
+    assert.deepStrictEqual(statement.apply('f(a,\n  b)\nc = 1', py('def g():\n    x = '), true), { text: 'f(a,\n  b)', stop: true });
+    assert.deepStrictEqual(statement.apply('ready():\n        go()\n    x = 1', py('def g():\n    if ', '\n        go()\n'), true), { text: 'ready():', stop: true });
+    // No body below: the body is the completion's, up to the line back at the statement's level.
+    assert.deepStrictEqual(statement.apply('ready():\n        go()\n    else:\n        stop()\n    x = 1', py('def g():\n    if '), true), { text: 'ready():\n        go()\n    else:\n        stop()', stop: true });
+    assert.deepStrictEqual(statement.apply('a \\\n  + b\nc', py('def g():\n    x = '), true), { text: 'a \\\n  + b', stop: true });
+  });
+
+  it('does nothing where the line or the block decides', () => {
+    assert.deepStrictEqual(statement.apply('a;\nb;', ctxOf({ prefix: 'x = ', suffix: ' + y;', languageId: 'java', lineMode: 'single' }), true), { text: 'a;\nb;' });
+    assert.deepStrictEqual(statement.apply('a;\nb;', ctxOf({ prefix: 'x = ', languageId: 'ruby', lineMode: 'single' }), true), { text: 'a;\nb;' });
+    assert.deepStrictEqual(statement.apply('a;\nb;', java('void f() {'), true), { text: 'a;\nb;' });
+  });
+
+  it('code inside the string the cursor is in is not code', () => {
+    assert.deepStrictEqual(statement.apply('a; b")', java('void f() {\n  s = f("'), true), { text: 'a; b")' });
+    assert.deepStrictEqual(statement.apply('a; b', java('void f() {\n  s = f("'), true), { text: 'a; b' });
+  });
+});
+
+describe('completion/filters: leading line breaks and echoes', () => {
+  const at = (prefix: string, suffix = '\n', languageId = 'python') => ctxOf({ prefix, suffix, languageId, lineMode: decideLineMode(prefix, suffix, languageId) });
+
+  it('after an unfinished statement, the code moved to the next line comes back (comment lines dropped)', () => {
+    assert.deepStrictEqual(leadingBreak.apply('\n    undo(m)\n', at('    undo.'), true), { text: 'undo(m)\n' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  // why\n  a();', at('  x = ', '\n', 'java'), true), { text: 'a();' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  public int a;', at('  private ', '\n', 'java'), true), { text: 'public int a;' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  a', at('  return ', '\n', 'typescript'), true), { text: 'a' });
+  });
+
+  it('after a finished statement, an opener, a comma or a bracket the break is the model\'s own', () => {
+    for (const prefix of ['  x = 1', '  f(', '  a,']) assert.deepStrictEqual(leadingBreak.apply('\n  b', at(prefix), true), { text: '\n  b' }, prefix);
+    assert.deepStrictEqual(leadingBreak.apply('\n  b', at('  a;', '\n', 'java'), true), { text: '\n  b' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  b', at('  if x:'), true), { text: '\n  b' });
+  });
+
+  it('on a line of its own, blank lines go and so does the indentation the line already has', () => {
+    assert.deepStrictEqual(leadingBreak.apply('\n\n    a()\n    b()', at('def f():\n    x = 1\n    ', '\n    y = 2\n'), true), { text: 'a()\n    b()' });
+    assert.deepStrictEqual(leadingBreak.apply('  \n  a()', at('def f():\n    x = 1\n    ', '\n    y = 2\n'), true), { text: 'a()' });
+    assert.deepStrictEqual(leadingBreak.apply('a()', at('def f():\n    '), true), { text: 'a()' });
+    // Comments on a line of their own are code's company, not an echo.
+    assert.deepStrictEqual(leadingBreak.apply('\n    # note', at('def f():\n    x = 1\n    ', '\n    y = 2\n'), true), { text: '# note' });
+  });
+
+  it('with code after the cursor on its line, the completion goes between', () => {
+    assert.deepStrictEqual(leadingBreak.apply('\n    Kernel Kernel {', at('  public ', ' get; set; }', 'csharp'), true), { text: 'Kernel Kernel {' });
+    assert.deepStrictEqual(leadingBreak.apply('\n    b', at('  x = 1 # ', ' tail', 'python'), true), { text: '\n    b' });
+  });
+
+  it('holds the reply while it is only blank or comment lines, and drops it if nothing else comes', () => {
+    assert.deepStrictEqual(leadingBreak.apply('\n  ', at('  x = '), false), { text: '' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  # a\n  #', at('  x = '), false), { text: '' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  /', at('  x = ', '\n', 'java'), false), { text: '' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  # a\n', at('  x = '), true), { text: '' });
+    assert.deepStrictEqual(leadingBreak.apply('\n  a', at('  x = '), false), { text: 'a' });
+  });
+
+  it('prefixEcho drops a fill-in-the-middle reply that repeats the cursor\'s line, waiting while it may', () => {
+    const ctx = at('        private ', '\n', 'csharp');
+    assert.deepStrictEqual(prefixEcho.apply('private int a;', ctx, true), { text: 'int a;' });
+    assert.deepStrictEqual(prefixEcho.apply('priv', ctx, false), { text: '' });
+    assert.deepStrictEqual(prefixEcho.apply('priv', ctx, true), { text: 'priv' });
+    assert.deepStrictEqual(prefixEcho.apply('int a;', ctx, false), { text: 'int a;' });
+    // Too short to tell an echo from code: left alone.
+    assert.deepStrictEqual(prefixEcho.apply('x = 1', at('    x = '), true), { text: 'x = 1' });
+    assert.deepStrictEqual(prefixEcho.apply('return_value', at('    return '), true), { text: 'return_value' });
+  });
+
+  it('restOfLine drops the rest of the line the completion repeats when that balances the line', () => {
+    const ctx = at('        public ', ' get; private set; }', 'csharp');
+    assert.strictEqual(restOfLine.apply('Kernel Kernel { get; private set; }', ctx, true).text, 'Kernel Kernel {');
+    assert.strictEqual(restOfLine.apply('Kernel Kernel { get; private set; }', ctx, false).text, 'Kernel Kernel { get; private set; }');
+    assert.strictEqual(restOfLine.apply('a;;', at('x = ', ';', 'java'), true).text, 'a;;');
+    assert.strictEqual(restOfLine.apply('"a")', at('print(', ')', 'python'), true).text, '"a"');
+    assert.strictEqual(restOfLine.apply("'a')", at('print(', "')", 'python'), true).text, "'a");
+  });
+});
+
 describe('completion/filters: properties', () => {
   const arbCtx = fc.record({
     prefix: fc.constantFrom('function f() {\n  ', 'x = foo(', 'if (a) {', '    return ', 'def g():\n    ', 'const s = "a'),
@@ -206,7 +347,7 @@ describe('completion/filters: properties', () => {
   it('streaming: a line past the end of the completion does not re-indent the lines before it', () => {
     // indentStyle shifted every line when any later line was indented less than the cursor; bracketBalance
     // ends the stream at `)` before the last line arrives.
-    streamedLikeWhole('function f() {\n  ', '', '\n  a)\na', '\n  a');
+    streamedLikeWhole('function f() {\n  ', '', '\n  a)\na', 'a');
   });
 
   it('streaming: a fence after a blank first line is waited for, not cut at that blank line', () => {
@@ -257,7 +398,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'chatWrapper', 'prefixEcho', 'indentStyle', 'lineMode', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });

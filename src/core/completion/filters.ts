@@ -15,11 +15,17 @@ import {
   type LineMode,
   OPEN_TO_CLOSE,
   indentWidth,
+  inLineComment,
   leadingWhitespace,
+  lineComment,
   linePrefixOf,
   lineSuffixOf,
+  nextCodeLine,
   openBrackets,
   scanBrackets,
+  scanCode,
+  type StatementShape,
+  statementShape,
 } from './position';
 
 export type ReplyStyle = 'fim' | 'chat';
@@ -211,15 +217,69 @@ function withoutPartialTag(text: string): string {
   return text;
 }
 
+/** A line of code ending like this is unfinished: what comes next belongs on the same line. */
+const UNFINISHED = /(?:[-+*/%&|^=<>!?~.]\s*|\b(?:return|await|yield|new|throw|in|of|not|and|or|is|if|elif|while|for|case|import|from|as|extends|implements|instanceof|typeof|lambda|assert|raise|del)\s*|^(?:[\w$@.<>[\]?]+[ \t]+)+)$/;
+
+/**
+ * A reply that starts with a line break where none belongs: on a line of its own (the cursor after
+ * indentation only), blank lines before the code are dropped and so is the indentation the cursor's
+ * line already has; after an unfinished statement (`x = |`, `obj.|`, `public |`), the code the model
+ * moved to the next line comes back to the cursor's line (blank and comment lines before it dropped).
+ * After a finished statement, a block opener, a comma or an open bracket, a line break is the model's
+ * own and stays. While the reply is only such lines, it is held back.
+ */
+export const leadingBreak: StreamFilter = {
+  name: 'leadingBreak',
+  apply(text, ctx, final) {
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const code = linePrefix.trim();
+    const shape = shapeOf(ctx);
+    const blank = code === '';
+    let joins = false;
+    if (!blank && shape.kind === 'statement') {
+      joins = shape.semicolons ? !/[;{},([)\]]$/.test(code) : UNFINISHED.test(linePrefix.trimStart()) && !(shape.colonBlocks && code.endsWith(':'));
+    }
+    // Code after the cursor on its line: the completion goes between, never on a line of its own.
+    if (!blank && shape.kind === 'line' && lineSuffixOf(ctx.suffix).trim() !== '' && !inLineComment(linePrefix, ctx.languageId)) joins = true;
+    if (!blank && !joins) return keep(text);
+    const ls = lines(text);
+    if (ls[0].line.trim() !== '') return keep(text);
+    const skippable = (line: string) => line.trim() === '' || (!blank && isCommentLine(line.trimStart(), ctx.languageId));
+    let k = 0;
+    while (k < ls.length && (k < ls.length - 1 || final) && skippable(ls[k].line)) k++;
+    if (k === ls.length) return keep('');
+    // The first code line has not started yet (or may still turn into a comment).
+    if (!final && k === ls.length - 1 && (ls[k].line.trim() === '' || /^\s*\/?$/.test(ls[k].line) || (!blank && couldBeComment(ls[k].line, ctx.languageId)))) return keep('');
+    const body = text.slice(ls[k].start);
+    if (!blank) return keep(body.trimStart());
+    const lead = leadingWhitespace(body);
+    return keep(body.slice(lead.startsWith(linePrefix) ? linePrefix.length : lead.length));
+  },
+};
+
+function couldBeComment(partial: string, languageId: string): boolean {
+  const t = partial.trimStart();
+  const marker = lineComment(languageId) ?? '//';
+  return marker.startsWith(t) || isCommentLine(t, languageId) || '/*'.startsWith(t);
+}
+
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
- * indentation), sometimes with a line or two above it. That echo is dropped.
+ * indentation), sometimes with a line or two above it. That echo is dropped. Fill-in-the-middle
+ * replies lose a repeat of the cursor's line (from its first non-blank character).
  */
 export const prefixEcho: StreamFilter = {
   name: 'prefixEcho',
   apply(text, ctx, final) {
-    if (ctx.style !== 'chat') return keep(text);
     const linePrefix = linePrefixOf(ctx.prefix);
+    if (ctx.style !== 'chat') {
+      // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
+      // `public int a;`): only a line long enough to tell an echo from code that starts alike.
+      const echo = linePrefix.trimStart();
+      if (echo.replace(/\s/g, '').length < 3 || shapeOf(ctx).kind !== 'statement') return keep(text);
+      if (text.startsWith(echo)) return keep(text.slice(echo.length));
+      return keep(!final && text !== '' && echo.startsWith(text) ? '' : text);
+    }
     const prefixLines = ctx.prefix.split('\n');
     const candidates: string[] = [];
     for (let k = Math.min(3, prefixLines.length - 1); k >= 0; k--) {
@@ -284,16 +344,203 @@ export const indentStyle: StreamFilter = {
   },
 };
 
-/** One line when the cursor's position asks for one: the stream stops once the line is complete. */
+/** The cursor's position in the statements around it (computed once per cleaning context). */
+const shapes = new WeakMap<CleanContext, StatementShape>();
+export function shapeOf(ctx: CleanContext): StatementShape {
+  let shape = shapes.get(ctx);
+  if (!shape) {
+    shape = statementShape(ctx.prefix, ctx.suffix, ctx.languageId, ctx.lineMode);
+    shapes.set(ctx, shape);
+  }
+  return shape;
+}
+
+/**
+ * One line when the cursor's position asks for one and no statement rule applies (code after the cursor
+ * on its line, a comment, a language without rules): the stream stops once the line is complete.
+ */
 export const lineMode: StreamFilter = {
   name: 'lineMode',
   apply(text, ctx) {
-    if (ctx.lineMode !== 'single') return keep(text);
+    const kind = shapeOf(ctx).kind;
+    if (ctx.lineMode !== 'single' || (kind !== 'line' && kind !== 'legacy')) return keep(text);
     const nl = text.indexOf('\n');
     if (nl < 0) return keep(text);
     return cut(text.slice(0, nl).replace(/\r$/, ''));
   },
 };
+
+/** A line that ends a statement in progress can still be continued by the next line starting with one of these. */
+const CONTINUES_LINE = /^(?:\.(?!\.)|\?|:|&&|\|\||[-+*/%&|^=<>,])/;
+/** After a block the completion opened and closed, these continue the same statement. */
+const CONTINUES_BLOCK = /^(?:else|catch|finally|except|elif)\b/;
+/** A line ending with one of these goes on on the next line. */
+const OPEN_END = /(?:[-+*/%&|^=<>,.?:!~]|\b(?:return|await|yield|new|throw|in|of|not|and|or|is|instanceof|typeof|extends|implements|as|case|lambda)|\\)$/;
+
+/**
+ * One statement: at a cursor in the middle of a statement or on a line of its own (not the start of an
+ * empty block), the completion ends where its statement ends, even past a line break: at a `;` outside
+ * brackets; at the end of a line that leaves no bracket open and is not continued (a line break ends a
+ * statement only in languages without mandatory `;`); after a block it opens and closes (unless `else`,
+ * `catch`… follow); or after a block opener (`{`, Python's `:`) whose body the code after the cursor
+ * already holds. A closer of a block the statement is in ends it too. While streaming, a decision that
+ * depends on the next line waits for that line to start.
+ */
+export const statement: StreamFilter = {
+  name: 'statement',
+  apply(text, ctx, final) {
+    const shape = shapeOf(ctx);
+    if (shape.kind !== 'statement') return keep(text);
+    const end = statementEnd(text, ctx, shape, final);
+    if (end === undefined) return keep(text);
+    if (end.hold) return keep(text.slice(0, end.at));
+    return cut(text.slice(0, end.at).replace(/\s+$/, ''));
+  },
+};
+
+type Open = { char: string; mine: boolean };
+
+/** Where the statement ends in `text` (`hold`: it may end there, the rest must wait), or undefined. */
+function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementShape, { kind: 'statement' }>, final: boolean): { at: number; hold?: boolean } | undefined {
+  const linePrefix = linePrefixOf(ctx.prefix);
+  const ls = lines(text);
+  const stack: Open[] = shape.open.map((char) => ({ char, mine: false }));
+  const tab = ctx.indent.tabSize;
+  const body = nextCodeLine(ctx.suffix);
+  const bodyBelow = body !== undefined && indentWidth(body, tab) > shape.indent;
+  let started = false;
+  /** Python: in the body of a compound statement the completion opened. */
+  let inBody = false;
+  /** The previous line may have ended the statement, unless this line continues it (`pending` says how). */
+  let pending: 'line' | 'block' | undefined;
+  let lastEnd = 0;
+  for (let i = 0; i < ls.length; i++) {
+    const { line, start } = ls[i];
+    const complete = final || i < ls.length - 1;
+    const head = line.trimStart();
+    const isCode = head !== '' && !isCommentLine(head, ctx.languageId);
+    // What ends the statement before this line is decided by the line's first word: wait for it.
+    if ((pending || inBody) && !complete && (!isCode || /^[A-Za-z_]*$/.test(head))) return { at: lastEnd, hold: true };
+    if ((pending || inBody) && isCode) {
+      if (inBody) {
+        if (indentWidth(line, tab) <= shape.indent) {
+          if (!CONTINUES_BLOCK.test(head)) return { at: lastEnd };
+          inBody = false;
+        }
+      } else if (pending === 'block' ? !CONTINUES_BLOCK.test(head) && !CONTINUES_LINE.test(head) : !CONTINUES_LINE.test(head)) {
+        return { at: lastEnd };
+      }
+      pending = undefined;
+    } else if (head !== '' && !isCode && complete && started && lastEnd > 0 && stack.length === 0 && !inBody) {
+      // A comment line after the statement's code, outside its brackets, is not part of it.
+      return { at: lastEnd };
+    }
+    // Scan the line (the first one together with the code before the cursor, for strings).
+    let stop: { at: number } | undefined;
+    let last: { index: number; char: string; closedMine: boolean } | undefined;
+    if (i === 0 && head !== '') started = true;
+    scanLine(i === 0 ? linePrefix : '', line, '', ctx.languageId, ({ index, char }) => {
+      const at = start + index;
+      started = true;
+      if (char in OPEN_TO_CLOSE) {
+        stack.push({ char, mine: true });
+        last = { index: at, char, closedMine: false };
+        return true;
+      }
+      if (char in CLOSE_TO_OPEN) {
+        const top = stack[stack.length - 1];
+        if (!top || top.char !== CLOSE_TO_OPEN[char]) {
+          stop = { at };
+          return false;
+        }
+        stack.pop();
+        last = { index: at, char, closedMine: top.mine && char === '}' && stack.length === 0 };
+        return true;
+      }
+      if (char === ';' && stack.length === 0) {
+        stop = { at: at + 1 };
+        return false;
+      }
+      last = { index: at, char, closedMine: false };
+      return true;
+    });
+    if (stop) return complete ? stop : { at: stop.at, hold: true };
+    if (!complete) return undefined;
+    if (!started || !last) continue;
+    lastEnd = start + line.length;
+    const lastCode = last;
+    const tail = text.slice(start, lastCode.index + 1);
+    if (stack.length > 0) {
+      // A block (or list) opened at the end of the line whose contents and closers follow the cursor already.
+      const top = stack[stack.length - 1];
+      if (top.mine && lastCode.char in OPEN_TO_CLOSE && bodyBelow && suffixCloses(stack, ctx)) return { at: lastEnd };
+      continue;
+    }
+    if (inBody) continue;
+    if (shape.colonBlocks && lastCode.char === ':') {
+      if (bodyBelow) return { at: lastEnd };
+      inBody = true;
+      continue;
+    }
+    if (lastCode.closedMine) {
+      pending = 'block';
+      continue;
+    }
+    // A preprocessor line ends at its line break, `;` or not.
+    const directive = shape.semicolons && head.startsWith('#');
+    if (!directive && (shape.semicolons || OPEN_END.test(tail))) continue;
+    pending = 'line';
+  }
+  return undefined;
+}
+
+/** The quote of a string the cursor's line leaves open before the cursor, if any. */
+function openQuote(linePrefix: string, languageId: string): string | undefined {
+  let quote: string | undefined;
+  scanCode(linePrefix, languageId, ({ char, unclosed }) => {
+    if (unclosed) {
+      quote = char;
+      return false;
+    }
+    return true;
+  });
+  return quote;
+}
+
+/**
+ * Scans the code of `line` (offsets relative to it), read after `before` (the cursor's line up to the
+ * cursor, for strings and comments it opens) and before `after` (the rest of that line, which may
+ * close a string). Code in a string the cursor is in, up to where it closes, is not visited.
+ */
+function scanLine(before: string, line: string, after: string, languageId: string, visit: (event: { index: number; char: string }) => boolean): void {
+  const quote = before ? openQuote(before, languageId) : undefined;
+  if (quote !== undefined && !(line + after).includes(quote)) return;
+  scanCode(before + line + after, languageId, ({ index, char }) => (index < before.length ? true : index >= before.length + line.length ? false : visit({ index: index - before.length, char })));
+}
+
+function isCommentLine(head: string, languageId: string): boolean {
+  const marker = lineComment(languageId);
+  return (marker !== undefined && head.startsWith(marker)) || /^(?:\/\*|\*)/.test(head);
+}
+
+/** True when the code after the cursor closes every bracket in `stack` (and nothing it does not open). */
+function suffixCloses(stack: readonly Open[], ctx: CleanContext): boolean {
+  const open = stack.map((o) => o.char);
+  let closes = false;
+  const start = ctx.suffix.indexOf('\n') + 1;
+  scanCode(ctx.suffix.slice(start, start + 20_000), ctx.languageId, ({ char }) => {
+    if (char in OPEN_TO_CLOSE) open.push(char);
+    else if (char in CLOSE_TO_OPEN) {
+      if (open.pop() !== CLOSE_TO_OPEN[char]) return false;
+      if (open.length === 0) {
+        closes = true;
+        return false;
+      }
+    }
+    return true;
+  });
+  return closes;
+}
 
 /**
  * Brackets: a closing bracket with nothing open to close ends the completion before it, and so does a
@@ -330,7 +577,7 @@ export const bracketBalance: StreamFilter = {
     const firstEnd = text.indexOf('\n');
     const firstLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
     if (final || firstEnd >= 0) {
-      scanBrackets(firstLine + lineSuffixOf(ctx.suffix), ctx.languageId, (e) => (e.index < firstLine.length ? visit(e) : false));
+      scanLine(linePrefixOf(ctx.prefix), firstLine, lineSuffixOf(ctx.suffix), ctx.languageId, (e) => (e.char in OPEN_TO_CLOSE || e.char in CLOSE_TO_OPEN ? visit(e) : true));
     }
     if (cutAt < 0 && firstEnd >= 0 && judged.length > firstEnd) {
       scanBrackets(judged.slice(firstEnd), ctx.languageId, (e) => visit({ index: e.index + firstEnd, char: e.char }));
@@ -362,7 +609,9 @@ export const suffixOverlap: StreamFilter = {
 
 /**
  * The rest of the cursor's line: a single-line completion ending with it (a `;`, a closing quote or
- * bracket the editor already has after the cursor) loses that ending. Runs last, on the final text.
+ * bracket the editor already has after the cursor, or `get; set; }` after `{`) loses that ending, when
+ * the line then closes no more than it opens (`foo(|)` + `g(x))` → `g(x)`, but `g(x)` stays). Runs last,
+ * on the final text.
  */
 export const restOfLine: StreamFilter = {
   name: 'restOfLine',
@@ -372,30 +621,28 @@ export const restOfLine: StreamFilter = {
     if (!final || !rest || t.includes('\n') || !t.endsWith(rest) || t.length <= rest.length) return keep(text);
     const stripped = t.slice(0, t.length - rest.length);
     // `a;;` before `;`: which one is the duplicate is a guess; leave it.
-    if ((stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) || !closesAsMuchAs(t, rest, ctx.languageId)) return keep(text);
-    return keep(stripped);
+    if (stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) return keep(text);
+    const linePrefix = linePrefixOf(ctx.prefix);
+    if (imbalance(linePrefix, stripped + rest, ctx.languageId) > imbalance(linePrefix, t + rest, ctx.languageId)) return keep(text);
+    return keep(stripped.trimEnd());
   },
 };
 
 /**
- * True when `text` closes at least as many brackets opened before the cursor as `rest` does, so that
- * the closers at the end of `text` are the ones `rest` already provides (`world")` at `print("|")`),
- * and not the completion's own (`g(x)` at `foo(|)`).
+ * How badly the cursor's line would be bracketed with `text` after the cursor: closers that close
+ * nothing or close a bracket of an earlier line, brackets the line leaves open, quotes left open.
  */
-function closesAsMuchAs(text: string, rest: string, languageId: string): boolean {
-  const net = (s: string) => {
-    let n = 0;
-    scanBrackets(s, languageId, ({ char }) => {
-      n += char in CLOSE_TO_OPEN ? 1 : -1;
-    });
-    return n;
-  };
-  const restClosers = [...rest].filter((c) => c in CLOSE_TO_OPEN).length;
-  // A quote in the rest of the line closes a string only if the completion left one open.
-  for (const q of new Set([...rest].filter((c) => c === '"' || c === "'" || c === '`'))) {
-    if ([...text].filter((c) => c === q).length % 2 === 0) return false;
-  }
-  return restClosers === 0 || net(text.replace(/["'`]/g, ' ')) >= restClosers;
+function imbalance(linePrefix: string, text: string, languageId: string): number {
+  const stack: string[] = [];
+  let bad = 0;
+  const line = linePrefix + text;
+  scanBrackets(line, languageId, ({ char }) => {
+    if (char in OPEN_TO_CLOSE) stack.push(char);
+    else if (stack[stack.length - 1] === CLOSE_TO_OPEN[char]) stack.pop();
+    else bad++;
+  });
+  for (const q of ['"', "'", '`']) if ((line.split(q).length - 1) % 2 === 1) bad++;
+  return bad + stack.length;
 }
 
 function significant(line: string): boolean {
@@ -444,7 +691,7 @@ const CLOSER_LINE = /^\s*(?:[)\]}]+[)\]};,]*|end|fi|done|esac|endif|endfunction|
 export const blockScope: StreamFilter = {
   name: 'blockScope',
   apply(text, ctx, final) {
-    if (ctx.lineMode !== 'multi') return keep(text);
+    if (ctx.lineMode !== 'multi' || shapeOf(ctx).kind === 'statement') return keep(text);
     const tab = ctx.indent.tabSize;
     const linePrefix = linePrefixOf(ctx.prefix);
     const base = indentWidth(linePrefix, tab);
@@ -483,9 +730,11 @@ export const blockScope: StreamFilter = {
 export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   stopSequences,
   chatWrapper,
+  leadingBreak,
   prefixEcho,
   indentStyle,
   lineMode,
+  statement,
   bracketBalance,
   suffixOverlap,
   repeatedLines,

@@ -85,6 +85,8 @@ export interface BracketEvent {
   /** Offset in the scanned text. */
   index: number;
   char: string;
+  /** A quote whose string does not close on its line. */
+  unclosed?: boolean;
 }
 
 /**
@@ -93,13 +95,21 @@ export interface BracketEvent {
  * not swallow the rest of the file). `/* … *\/` comments are skipped in C-like languages.
  */
 export function scanBrackets(text: string, languageId: string, visit: (event: BracketEvent) => boolean | void): void {
+  scanCode(text, languageId, (e) => (e.char in OPEN_TO_CLOSE || e.char in CLOSE_TO_OPEN ? visit(e) : undefined));
+}
+
+/**
+ * Like `scanBrackets`, but visits every character of code that is not whitespace: a string literal is one
+ * event at its closing quote (`char` is the quote), comments are skipped.
+ */
+export function scanCode(text: string, languageId: string, visit: (event: BracketEvent) => boolean | void): void {
   const comment = lineComment(languageId);
   const cLike = comment === '//';
   let i = 0;
   const n = text.length;
   while (i < n) {
     const ch = text[i];
-    if (ch === '\n') {
+    if (ch === '\n' || ch === ' ' || ch === '\t' || ch === '\r') {
       i++;
       continue;
     }
@@ -113,18 +123,26 @@ export function scanBrackets(text: string, languageId: string, visit: (event: Br
       i = end < 0 ? n : end + 2;
       continue;
     }
+    if ((ch === '"' || ch === "'") && text[i + 1] === ch && text[i + 2] === ch) {
+      // A triple-quoted string (Python docstrings, Java text blocks) runs over lines.
+      const end = text.indexOf(ch + ch + ch, i + 3);
+      if (end < 0) return;
+      if (visit({ index: end + 2, char: ch }) === false) return;
+      i = end + 3;
+      continue;
+    }
     if (ch === '"' || ch === "'" || ch === '`') {
       const end = closingQuote(text, i, ch);
       if (end > 0) {
+        if (visit({ index: end, char: ch }) === false) return;
         i = end + 1;
         continue;
       }
+      if (visit({ index: i, char: ch, unclosed: true }) === false) return;
       i++;
       continue;
     }
-    if (ch in OPEN_TO_CLOSE || ch in CLOSE_TO_OPEN) {
-      if (visit({ index: i, char: ch }) === false) return;
-    }
+    if (visit({ index: i, char: ch }) === false) return;
     i++;
   }
 }
@@ -211,4 +229,101 @@ export function skipPosition(prefix: string, suffix: string): 'midWord' | undefi
   const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
   if (isWord(next) && isWord(prev)) return 'midWord';
   return undefined;
+}
+
+/** True when the cursor's line, up to the cursor, ends in a line comment (after code or not). */
+export function inLineComment(linePrefix: string, languageId: string): boolean {
+  const comment = lineComment(languageId);
+  if (comment === undefined) return false;
+  let lastCode = -1;
+  scanCode(linePrefix, languageId, ({ index }) => void (lastCode = index));
+  return linePrefix.slice(lastCode + 1).trimStart().startsWith(comment);
+}
+
+/** Languages whose blocks are braces and whose statements end with a `;` or a line break. */
+const BRACE_LANGUAGES = new Set([
+  'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'java', 'csharp', 'c', 'cpp', 'objective-c', 'objective-cpp',
+  'go', 'rust', 'kotlin', 'swift', 'scala', 'dart', 'php', 'groovy',
+]);
+
+/** Languages whose statements end with a `;` (a line break alone never ends one). */
+const SEMICOLON_STATEMENTS = new Set(['java', 'csharp', 'c', 'cpp', 'objective-c', 'objective-cpp', 'php', 'dart']);
+
+/**
+ * Where the cursor is in the code's statements, for deciding how much of a reply to keep:
+ * - `line`: the rest of the cursor's line only (code already follows the cursor on its line, or the
+ *   cursor is in a line comment);
+ * - `body`: the body of the empty block the cursor opens (several statements, ended by indentation);
+ * - `statement`: one statement, from the cursor to where it ends (a `;` or a line break outside brackets,
+ *   a block it opens and closes, or a block opener whose body the code after the cursor already holds);
+ * - `legacy`: languages without rules here (neither braces nor indentation blocks): the line mode alone.
+ */
+export type StatementShape =
+  | { kind: 'line' | 'body' | 'legacy' }
+  | {
+      kind: 'statement';
+      /** Brackets of the cursor's statement opened before the cursor and still open, innermost last. */
+      open: string[];
+      /** Indentation of the line the statement starts on. */
+      indent: number;
+      /** A line break ends a statement only after a `;` (Java, C#, C…). */
+      semicolons: boolean;
+      /** Blocks open with a trailing `:` and end by dedenting (Python). */
+      colonBlocks: boolean;
+    };
+
+/** The line opening a block whose contents are a list of members rather than statements. */
+const LIST_BLOCK = /(?:\b(?:struct|enum|union|when|switch|match|select)\b[^{]*|[=:(,[]\s*)\{$/;
+
+/** The next line of `suffix` after the cursor's line that is not blank, if any. */
+export function nextCodeLine(suffix: string): string | undefined {
+  return suffix.split('\n').slice(1).find((l) => l.trim() !== '')?.replace(/\r$/, '');
+}
+
+export function statementShape(prefix: string, suffix: string, languageId: string, lineMode: LineMode): StatementShape {
+  const comment = lineComment(languageId);
+  const braces = BRACE_LANGUAGES.has(languageId);
+  const colonBlocks = COLON_BLOCKS.has(languageId);
+  const before = linePrefixOf(prefix);
+  const code = before.trim();
+  let after = lineSuffixOf(suffix).trim();
+  if (comment && after.startsWith(comment)) after = '';
+  const directive = SEMICOLON_STATEMENTS.has(languageId) && code.startsWith('#');
+  const inComment = inLineComment(before, languageId);
+  if (after !== '' || directive || inComment || /^(?:\/\*|\*)/.test(code)) return { kind: 'line' };
+  if (!BRACE_LANGUAGES.has(languageId) && !colonBlocks) return { kind: 'legacy' };
+  if (lineMode === 'multi') {
+    const opener = (line: string) => BLOCK_OPENER.test(line.replace(/\s*\/\/.*$/, '')) || (colonBlocks && /:\s*(?:#.*)?$/.test(line));
+    if (code !== '' && opener(code)) return { kind: 'body' };
+    if (code === '') {
+      const above = prefix.slice(0, prefix.length - before.length).split('\n').reverse().find((l) => l.trim() !== '');
+      const next = nextCodeLine(suffix);
+      const width = indentWidth(before);
+      if (above !== undefined && opener(above.trim()) && (next === undefined || indentWidth(next) < width || /^\s*[)\]}]/.test(next))) return { kind: 'body' };
+    }
+  }
+  // The brackets still open before the cursor, with where each was opened.
+  const stack: { char: string; index: number }[] = [];
+  scanCode(prefix, languageId, ({ char, index }) => {
+    if (char in OPEN_TO_CLOSE) stack.push({ char, index });
+    else if (char in CLOSE_TO_OPEN && stack.length > 0 && stack[stack.length - 1].char === CLOSE_TO_OPEN[char]) stack.pop();
+  });
+  // In brace languages the statement starts inside the innermost block.
+  let from = 0;
+  if (braces) for (let k = stack.length - 1; k >= 0; k--) if (stack[k].char === '{') {
+    from = k + 1;
+    break;
+  }
+  // On a line of its own in a block of members that follow one another (struct fields, enum members,
+  // `when`/`switch` arms, an object literal), the members go on to the end of the block.
+  if (braces && code === '' && from > 0 && from === stack.length) {
+    const opener = prefix.slice(prefix.lastIndexOf('\n', stack[from - 1].index) + 1, stack[from - 1].index + 1);
+    if (LIST_BLOCK.test(opener)) return { kind: 'body' };
+  }
+  // A bracket opened far above is more likely a misreading (prose in a string) than this statement's.
+  const near = prefix.length - 4000;
+  while (from < stack.length && stack[from].index < near) from++;
+  const open = stack.slice(from);
+  const startLine = open.length > 0 ? prefix.slice(prefix.lastIndexOf('\n', open[0].index) + 1) : before;
+  return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks };
 }

@@ -5,6 +5,7 @@
 import type { ContextSource } from '../context/gather';
 import { type DefinitionSnippet, outlineBlock } from '../context/definitions';
 import { importedPaths } from '../context/imports';
+import { meaningOf, modulePaths, readableText, receiverAtCursor } from '../context/types';
 import type { OpenDocument, OpenEditorSnippets, RecentEdits, RetrievalQuery, Snippet } from '../context/snippets';
 import { type WorkspaceIndex, languageFamily } from '../context/workspaceIndex';
 
@@ -80,11 +81,16 @@ function typeNames(text: string): string[] {
 }
 
 /**
- * Definitions from the workspace index, without a language server: identifiers near the cursor that
- * are declared in an indexed file, as outlines (header, members, folded bodies), plus the types their
- * signatures mention, one level deep.
+ * Definitions from the workspace index, without a language server: for the names near the cursor
+ * (the receiver of the `.` the cursor follows first), what each is — the type a variable, field or
+ * parameter is declared with in the current file, the module an import alias stands for, or a type
+ * or function declared elsewhere by that name — as outlines (header, public members, folded bodies),
+ * plus the types their signatures mention, one level deep.
  */
-export function symbolsSource(index: WorkspaceIndex, options: { maxSymbols?: number; timeLimitMs?: number } = {}): ContextSource {
+export function symbolsSource(
+  index: WorkspaceIndex,
+  options: { maxSymbols?: number; timeLimitMs?: number; around?: () => { prefix: string; suffix: string } } = {},
+): ContextSource {
   const maxSymbols = options.maxSymbols ?? 4;
   return {
     name: 'symbols',
@@ -94,21 +100,50 @@ export function symbolsSource(index: WorkspaceIndex, options: { maxSymbols?: num
       if (index.status === 'idle') void index.start();
       const out: Snippet[] = [];
       const seen = new Set<string>();
-      const visit = (name: string, depth: number) => {
+      const outline = (path: string, line: number, name: string, members: boolean) => {
+        const lines = index.lines(path, Math.max(0, line - 1), line + 120);
+        if (!lines) return undefined;
+        const offset = line - Math.max(0, line - 1);
+        const block = outlineBlock(lines, offset, members ? 28 : 16, { membersOnly: members });
+        const start = line - offset + block.startLine;
+        const snippet: Snippet = { path, text: block.text, startLine: start, endLine: line - offset + block.endLine, symbol: name };
+        out.push(snippet);
+        return snippet;
+      };
+      const visit = (name: string, depth: number, members = false) => {
         if (out.length >= maxSymbols || seen.has(name)) return;
         seen.add(name);
         const decl = index.declarationsOf(name).find((d) => d.path !== query.path);
         if (!decl) return;
-        const lines = index.lines(decl.path, Math.max(0, decl.line - 1), decl.line + 60);
-        if (!lines) return;
-        const offset = decl.line - Math.max(0, decl.line - 1);
-        const block = outlineBlock(lines, offset);
-        const start = decl.line - offset + block.startLine;
-        out.push({ path: decl.path, text: block.text, startLine: start, endLine: decl.line - offset + block.endLine, symbol: name });
-        if (depth === 0) for (const type of typeNames(block.text.split('\n').slice(0, 3).join(' '))) visit(type, 1);
+        const snippet = outline(decl.path, decl.line, name, members);
+        if (snippet && depth === 0) for (const type of typeNames(snippet.text.split('\n').slice(0, 3).join(' '))) visit(type, 1, members);
       };
+      const visitModule = (module: string) => {
+        const key = `module:${module}`;
+        if (out.length >= maxSymbols || seen.has(key)) return;
+        seen.add(key);
+        const path = modulePaths(module, query.path).find((p) => p !== query.path && index.has(p));
+        if (!path) return;
+        const lines = index.lines(path, 0, 4000) ?? [];
+        const defs = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^(?:async\s+)?(?:def|class)\s+[A-Za-z]/.test(l));
+        if (defs.length === 0) return;
+        out.push({ path, text: defs.slice(0, 40).map(({ l }) => l.trimEnd()).join('\n'), startLine: defs[0].i, endLine: defs[Math.min(defs.length, 40) - 1].i + 1, symbol: module });
+      };
+      const around = options.around?.();
+      const text = around ? readableText(around.prefix, around.suffix) : '';
+      const receiver = around ? receiverAtCursor(around.prefix) : undefined;
       const names = nearbyIdentifiers(query.text);
-      for (const name of names) visit(name, 0);
+      if (receiver) names.unshift(receiver);
+      let resolved = 0;
+      for (const name of names) {
+        if (out.length >= maxSymbols) break;
+        // What a name near the cursor is, from its declaration in this file (a few of the nearest).
+        const meaning = text && resolved < 6 && !seen.has(name) ? meaningOf(name, text) : undefined;
+        if (text && !/^[A-Z]/.test(name)) resolved++;
+        if (meaning?.module) visitModule(meaning.module);
+        else if (meaning?.type) visit(meaning.type, 0, true);
+        visit(name, 0, name === receiver);
+      }
       return out;
     },
   };

@@ -49,7 +49,7 @@ export function declarationBlock(lines: readonly string[], line: number, maxLine
  * per member with bodies folded to `{ … }` (Python: `: …`). What a completion needs to call the thing
  * or use its members, in a few lines.
  */
-export function outlineBlock(lines: readonly string[], line: number, maxLines = 16): { startLine: number; endLine: number; text: string } {
+export function outlineBlock(lines: readonly string[], line: number, maxLines = 16, options: { membersOnly?: boolean } = {}): { startLine: number; endLine: number; text: string } {
   const header = lines[line] ?? '';
   const base = indentWidth(header);
   const out: string[] = [fold(header)];
@@ -79,6 +79,8 @@ export function outlineBlock(lines: readonly string[], line: number, maxLines = 
       }
       memberIndent ??= w;
       if (w !== memberIndent || /^\s*[)\]}]+[;,]?\s*$/.test(l)) continue;
+      // For using the thing from elsewhere: no private members, annotations or comments.
+      if (options.membersOnly && /^\s*(?:private\b|@|#|\/\/|\/?\*|(?:async\s+)?def\s+_(?!_init__))/.test(l)) continue;
       out.push(fold(l));
     }
   }
@@ -88,7 +90,7 @@ export function outlineBlock(lines: readonly string[], line: number, maxLines = 
 /** `foo(a) {` → `foo(a) { … }`; `def f(x):` → `def f(x): …`. */
 function fold(line: string): string {
   const t = line.trimEnd();
-  if (/\{$/.test(t) && !/^\s*(?:export\s+)?(?:abstract\s+)?(?:class|interface|enum|struct|trait|impl|namespace|object|record)\b/.test(t) && !/=\s*\{$/.test(t)) return `${t} … }`;
+  if (/\{$/.test(t) && !/^\s*(?:(?:export|default|abstract|public|private|protected|internal|static|sealed|final|partial|data|open|pub)\s+)*(?:class|interface|enum|struct|trait|impl|namespace|object|record)\b/.test(t) && !/=\s*\{$/.test(t)) return `${t} … }`;
   if (/^\s*(?:async\s+)?def\b.*:$/.test(t)) return `${t} …`;
   return t;
 }

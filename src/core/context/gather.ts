@@ -10,7 +10,7 @@ import { isExcludedPath } from './exclude';
 import { type PromptPart, fitParts } from './parts';
 import { insidePrivateKey, redactSecrets } from './redact';
 import type { RetrievalQuery, Snippet } from './snippets';
-import { cursorWindows, snippetTokens } from './windows';
+import { cursorWindows, prefixWindow, snippetTokens } from './windows';
 
 export interface ContextSource {
   /** Short name for logs and the prompt part ids: `definitions`, `recentEdits`, `openEditors`, `workspace`. */
@@ -31,9 +31,14 @@ export interface ContextBudget {
   prefixShare: number;
   /** Most of the budget the suffix window may take. */
   suffixShare: number;
+  /** Least of the budget the prefix window keeps when definitions of the names at the cursor need room. */
+  prefixFloor?: number;
 }
 
-export const DEFAULT_BUDGET: ContextBudget = { totalTokens: 2048, prefixShare: 0.6, suffixShare: 0.15 };
+/** Sources at this priority or above (definitions, symbols) are precise enough to take room from the prefix window. */
+export const PRECISE_PRIORITY = 4;
+
+export const DEFAULT_BUDGET: ContextBudget = { totalTokens: 2048, prefixShare: 0.6, suffixShare: 0.15, prefixFloor: 0.35 };
 
 export interface ContextInput {
   path: string;
@@ -153,13 +158,25 @@ export async function gatherContext(
     });
   });
 
+  // Definitions of the names at the cursor are worth more than the far end of the prefix window: that
+  // window gives up room for them, down to `prefixFloor` of the budget (from its top, far from the cursor).
+  const precise = parts.filter((p) => p.priority > PRECISE_PRIORITY - 0.5).reduce((n, p) => n + (p.tokens ?? 0), 0);
+  const floor = Math.floor(budget.totalTokens * (budget.prefixFloor ?? DEFAULT_BUDGET.prefixFloor ?? 0));
+  const room = budget.totalTokens - prefixTokens - suffixTokens;
+  let prefixText = prefix.text;
+  let prefixCount = prefixTokens;
+  if (precise > room && prefixTokens > floor) {
+    const trimmed = prefixWindow(prefixText, Math.max(floor, prefixTokens - (precise - room)));
+    prefixText = trimmed.text;
+    prefixCount = trimmed.tokens;
+  }
   // Code already in the windows is not repeated: a part contained in them counts as a duplicate.
   const windowParts: SnippetPart[] = [
-    { id: 'window:prefix', priority: Infinity, order: -2, text: prefix.text, tokens: prefixTokens, snippet: undefined as never },
+    { id: 'window:prefix', priority: Infinity, order: -2, text: prefixText, tokens: prefixCount, snippet: undefined as never },
     { id: 'window:suffix', priority: Infinity, order: -1, text: suffix.text, tokens: suffixTokens, snippet: undefined as never },
   ];
   const fitted = fitParts([...windowParts, ...parts], budget.totalTokens);
   const snippets = fitted.kept.filter((p) => !p.id.startsWith('window:')).map((p) => p.snippet);
   for (const s of snippets) reports[s.source].kept++;
-  return { prefix: prefix.text, suffix: suffix.text, snippets, tokens: fitted.tokens, redactions, sources: reports };
+  return { prefix: prefixText, suffix: suffix.text, snippets, tokens: fitted.tokens, redactions, sources: reports };
 }
