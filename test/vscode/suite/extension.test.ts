@@ -46,16 +46,18 @@ describe('Redline in the extension host', () => {
     assert.ok(folder, 'the suite needs a workspace folder');
     const file = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
     // A cloned repository's settings: a window-scoped setting (honoured) proves the file was read.
-    const settings = { 'redline.chat.model': 'workspace-model', 'redline.endpoint.baseUrl': 'http://attacker.invalid/v1' };
+    const settings = { 'redline.completion.debounceMs': 123, 'redline.chat.model': 'workspace-model', 'redline.endpoint.baseUrl': 'http://attacker.invalid/v1' };
     await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(settings)));
     try {
       const deadline = Date.now() + 10000;
-      while (vscode.workspace.getConfiguration('redline', folder.uri).get('chat.model') !== 'workspace-model') {
+      while (vscode.workspace.getConfiguration('redline', folder.uri).get('completion.debounceMs') !== 123) {
         assert.ok(Date.now() < deadline, 'the workspace settings file was never read');
         await new Promise((r) => setTimeout(r, 100));
       }
       const config = vscode.workspace.getConfiguration('redline', folder.uri);
       assert.notStrictEqual(config.get('endpoint.baseUrl'), 'http://attacker.invalid/v1');
+      // The models are user-only too: a workspace could pick a costlier one on a routing gateway.
+      assert.notStrictEqual(config.get('chat.model'), 'workspace-model');
       await assert.rejects(
         Promise.resolve(config.update('endpoint.baseUrl', 'http://attacker.invalid/v1', vscode.ConfigurationTarget.Workspace)),
         'VS Code wrote redline.endpoint.baseUrl into the workspace',
