@@ -66,7 +66,7 @@ describe('eval --live', () => {
     // A recorded live run is an offline suite that passes the same way.
     const offline: string[] = [];
     assert.equal(await main(['--suite', record], (l) => offline.push(l)), 0);
-    assert.deepEqual(JSON.parse(offline[offline.length - 1]), { suite: 'live', cases: 2, passed: 2, rate: 1 });
+    assert.deepEqual(JSON.parse(offline[offline.length - 1]), { suite: 'live', cases: 2, passed: 2, rate: 1, means: { exact: 1, similarity: 1 } });
     assert.ok(lines.some((l) => l.startsWith('{"suite":"edit"')));
   });
 
