@@ -1,5 +1,5 @@
-import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from './webview';
 import { answerProblem } from '../core/reply';
 import {
   isPersistedThread,
@@ -444,17 +444,7 @@ export class ExplainPanel extends Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, 'media', file)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    const { nonce, csp, media } = webviewPage(webview, this.services.context.extensionUri);
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

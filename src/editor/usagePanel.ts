@@ -1,6 +1,6 @@
-import * as crypto from 'crypto';
 import { Commands, SECTION, Views } from '../core/names';
 import * as vscode from 'vscode';
+import { webviewPage } from './webview';
 import { buildUsageView, parseUsageMessage, type UsageToWebview } from '../core/usage/view';
 import type { Pricing } from '../core/usage/ledger';
 import type { UsageStore } from './usage';
@@ -106,17 +106,7 @@ export class UsagePanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', file)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    const { nonce, csp, media } = webviewPage(webview, this.context.extensionUri);
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
