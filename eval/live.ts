@@ -23,6 +23,7 @@ import type { Logger } from '../src/core/log';
 import { createModelClient } from '../src/core/model/client';
 import { type ModelClient, ModelError, type ModelResult } from '../src/core/model/types';
 import { buildEditPrompt } from '../src/core/prompt/editPrompt';
+import { parseFlags } from './args';
 import { editSimilarity } from './kinds/completion';
 import { evaluators } from './kinds';
 import type { CaseResult, EvalCase } from './types';
@@ -69,71 +70,60 @@ const LIVE_KINDS = new Set(['edit', 'completion']);
 export function parseLiveArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): LiveArgs {
   const args: Partial<LiveArgs> & { suites: string[] } = { suites: [], mode: 'chat', fimTemplate: DEFAULT_COMPLETION_SETTINGS.fimTemplate };
   let apiKeyEnv = 'OPENAI_API_KEY';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const number = () => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v < 0) throw new Error(`${flag} needs a number`);
-      return v;
-    };
+  parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--live':
         break;
       case '--base-url':
-        args.baseURL = value();
+        args.baseURL = value.string();
         break;
       case '--model':
-        args.model = value();
+        args.model = value.string();
         break;
       case '--mode': {
-        const m = value();
+        const m = value.string();
         if (!(COMPLETION_MODES as readonly string[]).includes(m)) throw new Error(`--mode must be one of ${COMPLETION_MODES.join(', ')}`);
         args.mode = m as CompletionMode;
         break;
       }
       case '--fim-template': {
-        const t = value();
+        const t = value.string();
         if (!(FIM_PRESET_NAMES as readonly string[]).includes(t) || t === 'custom') throw new Error(`--fim-template must be a preset: ${FIM_PRESET_NAMES.filter((n) => n !== 'custom').join(', ')}`);
         args.fimTemplate = t as FimPresetName;
         break;
       }
       case '--suite':
-        args.suites.push(value());
+        args.suites.push(value.string());
         break;
       case '--sample':
-        args.sample = Math.floor(number());
+        args.sample = Math.floor(value.number());
         break;
       case '--record':
-        args.record = value();
+        args.record = value.string();
         break;
       case '--price-in':
-        args.priceIn = number();
+        args.priceIn = value.number();
         break;
       case '--price-out':
-        args.priceOut = number();
+        args.priceOut = value.number();
         break;
       case '--context-window':
-        args.contextWindow = Math.floor(number());
+        args.contextWindow = Math.floor(value.number());
         break;
       case '--timeout-seconds':
-        args.timeoutMs = number() * 1000;
+        args.timeoutMs = value.number() * 1000;
         break;
       case '--completion-max-tokens':
-        args.completionMaxTokens = Math.floor(number());
+        args.completionMaxTokens = Math.floor(value.number());
         break;
       case '--api-key-env':
-        apiKeyEnv = value();
+        apiKeyEnv = value.string();
         break;
       default:
-        throw new Error(`unknown argument ${arg}`);
+        return false;
     }
-  }
+    return true;
+  });
   if (!args.baseURL) throw new Error('--live needs --base-url URL');
   if (!args.model) throw new Error('--live needs --model NAME');
   return {

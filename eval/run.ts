@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseFlags } from './args';
 import { evaluators } from './kinds';
 import type { CaseResult, EvalCase, EvalContext, Evaluator } from './types';
 
@@ -104,18 +105,16 @@ interface Args {
 
 export function parseArgs(argv: string[]): Args {
   const args: Args = { suites: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--suite') args.suites.push(value());
-    else if (flag === '--out') args.out = value();
-    else throw new Error(`unknown argument ${arg} (usage: --suite FILE.jsonl [--out FILE])`);
-  }
+  parseFlags(
+    argv,
+    (flag, value) => {
+      if (flag === '--suite') args.suites.push(value.string());
+      else if (flag === '--out') args.out = value.string();
+      else return false;
+      return true;
+    },
+    '--suite FILE.jsonl [--out FILE]',
+  );
   return args;
 }
 

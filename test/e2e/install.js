@@ -13,9 +13,12 @@
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const kit = require('../../scripts/installKit');
+
+const { InstallError, exists, which, run } = kit;
+const { log, timed } = kit.logger('e2e-install');
 
 const CODE_SERVER_VERSION = '4.100.3';
 const VSCODE_VERSION = '1.100.3';
@@ -35,29 +38,8 @@ const DEBIAN_PACKAGES = [
   { pkg: 'pkg-config', why: 'native module build configuration', check: () => which('pkg-config') },
 ];
 
-class InstallError extends Error {
-  constructor(message, instructions) {
-    super(message);
-    this.instructions = instructions;
-  }
-}
-
-function exists(p) {
-  try {
-    fs.accessSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function which(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
 function cacheRoot() {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'redline-e2e');
+  return kit.cacheRoot('redline-e2e');
 }
 
 function installDir() {
@@ -81,63 +63,6 @@ function expectedMarker() {
   };
 }
 
-function log(msg) {
-  process.stderr.write(`[e2e-install] ${msg}\n`);
-}
-
-function timed(label, fn) {
-  const t0 = Date.now();
-  const out = fn();
-  log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  return out;
-}
-
-/**
- * Environment for child npm processes: drop the variables npm exports to the scripts of the
- * project that started us (prefix, globalconfig, package fields), keep the user's registry,
- * cache and proxy settings, and build native modules against Node's own installed headers when
- * they are there (node-gyp would otherwise try to download them).
- */
-function childEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    const lk = k.toLowerCase();
-    if (lk.startsWith('npm_package_') || lk.startsWith('npm_lifecycle_')) continue;
-    if (['npm_config_prefix', 'npm_config_local_prefix', 'npm_config_global_prefix', 'npm_config_globalconfig',
-      'npm_config_ignore_scripts', 'npm_config_omit', 'npm_config_include', 'npm_config_production',
-      'npm_config_allow_scripts', 'npm_command', 'npm_execpath', 'npm_node_execpath', 'init_cwd'].includes(lk)) continue;
-    env[k] = v;
-  }
-  env.npm_config_unsafe_perm = 'true';
-  env.npm_config_fund = 'false';
-  env.npm_config_audit = 'false';
-  env.npm_config_update_notifier = 'false';
-  const headers = '/usr/include/node/node_version.h';
-  if (!env.npm_config_nodedir && exists(headers)) {
-    const h = fs.readFileSync(headers, 'utf8');
-    const v = ['NODE_MAJOR_VERSION', 'NODE_MINOR_VERSION', 'NODE_PATCH_VERSION']
-      .map((n) => (h.match(new RegExp(`#define ${n} (\\d+)`)) || [])[1]).join('.');
-    if (`v${v}` === process.version) env.npm_config_nodedir = '/usr';
-  }
-  return env;
-}
-
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, {
-    stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: opts.env || childEnv(),
-    cwd: opts.cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error) throw r.error;
-  if (r.status !== 0 && !opts.allowFailure) {
-    const tail = opts.quiet ? `\n${(r.stdout || '').slice(-4000)}${(r.stderr || '').slice(-4000)}` : '';
-    throw new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd || process.cwd()}) exited ${r.status}${tail}`);
-  }
-  return r;
-}
-
 // --- Debian packages ------------------------------------------------------------------------
 
 function missingDebianPackages(forInstall) {
@@ -145,44 +70,18 @@ function missingDebianPackages(forInstall) {
 }
 
 function ensureDebianPackages(forInstall) {
-  const missing = missingDebianPackages(forInstall);
-  if (missing.length === 0) return;
-  const names = missing.map((p) => p.pkg);
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = which('apt-get');
-  const instructions = [
-    'The real-VS-Code tests need these Debian packages:',
-    ...missing.map((p) => `  ${p.pkg.padEnd(16)} ${p.why}`),
-    'Install them with:',
-    `  sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`,
-    '(On another system: a Chromium at /usr/bin/chromium, ripgrep at /usr/bin/rg, Kerberos',
-    ' development headers, a C++ toolchain, make, python3 and pkg-config.)',
-  ].join('\n');
-  if (!isRoot || !hasApt) {
-    throw new InstallError(`missing Debian packages: ${names.join(', ')} (${!hasApt ? 'no apt-get' : 'not root'})`, instructions);
-  }
-  log(`installing Debian packages: ${names.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  timed('apt-get update', () => run('apt-get', ['update', '-q'], { env }));
-  timed('apt-get install', () => run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names], { env }));
-  const still = missingDebianPackages(forInstall);
-  if (still.length) {
-    throw new InstallError(`apt-get install did not provide: ${still.map((p) => p.pkg).join(', ')}`, instructions);
-  }
+  kit.ensureDebianPackages(DEBIAN_PACKAGES.filter((p) => forInstall || p.runtime), {
+    intro: 'The real-VS-Code tests need these Debian packages:',
+    note: '(On another system: a Chromium at /usr/bin/chromium, ripgrep at /usr/bin/rg, Kerberos\n development headers, a C++ toolchain, make, python3 and pkg-config.)',
+    log,
+    timed,
+  });
 }
 
 // --- code-server ----------------------------------------------------------------------------
 
-function readMarker(dir) {
-  try {
-    return JSON.parse(fs.readFileSync(markerPath(dir), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function markerMatches(dir) {
-  const m = readMarker(dir);
+  const m = kit.readJson(markerPath(dir));
   if (!m) return false;
   const want = expectedMarker();
   return Object.keys(want).every((k) => m[k] === want[k]) && exists(path.join(codeServerPackageDir(dir), 'out', 'node', 'entry.js'));
@@ -199,10 +98,7 @@ function isCodeServerInstalled() {
  */
 function installCodeServer() {
   const finalDir = installDir();
-  fs.mkdirSync(cacheRoot(), { recursive: true });
-  const work = path.join(cacheRoot(), `.partial-code-server-${CODE_SERVER_VERSION}-${process.pid}`);
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
+  const work = kit.partialDir(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`);
   fs.writeFileSync(path.join(work, 'package.json'), JSON.stringify({ name: 'redline-e2e-code-server', private: true }, null, 2));
   const t0 = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${finalDir} (a few minutes, once)`);
@@ -276,25 +172,6 @@ function checkNativeModules(dir) {
   if (r.status !== 0) throw new Error(`a native module of code-server does not load:\n${r.stderr}`);
 }
 
-function cleanStalePartials() {
-  let entries = [];
-  try {
-    entries = fs.readdirSync(cacheRoot());
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const m = /^\.partial-code-server-.*-(\d+)$/.exec(e);
-    if (!m) continue;
-    let alive = false;
-    try {
-      process.kill(Number(m[1]), 0);
-      alive = true;
-    } catch {}
-    if (!alive) fs.rmSync(path.join(cacheRoot(), e), { recursive: true, force: true });
-  }
-}
-
 function checkNode() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) {
@@ -307,9 +184,10 @@ function checkNode() {
 function ensureInstalled() {
   const t0 = Date.now();
   checkNode();
-  const needInstall = !isCodeServerInstalled();
+  let needInstall = !isCodeServerInstalled();
+  if (needInstall && kit.waitForOtherInstall(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`, log)) needInstall = !isCodeServerInstalled();
   ensureDebianPackages(needInstall);
-  cleanStalePartials();
+  kit.cleanStalePartials(cacheRoot());
   if (needInstall) installCodeServer();
   const dir = installDir();
   const out = {
@@ -325,18 +203,10 @@ function ensureInstalled() {
 
 /** Prints what to install and returns the exit code the caller should use (CI: failure). */
 function reportInstallError(err) {
-  const ci = /^(1|true|yes)$/i.test(process.env.CI || '');
-  process.stderr.write(`\n[e2e-install] cannot set up the real-VS-Code tests: ${err.message}\n`);
-  if (err.instructions) process.stderr.write(`${err.instructions}\n`);
-  if (ci) {
-    process.stderr.write('[e2e-install] CI=true: this is a failure, not a skip.\n');
-    return 1;
-  }
-  process.stderr.write('[e2e-install] E2E TESTS SKIPPED on this machine (under CI=true this fails).\n');
-  return 0;
+  return kit.reportInstallError(err, { tag: 'e2e-install', stage: 'the real-VS-Code tests', skipped: 'E2E TESTS' });
 }
 
-module.exports = { ensureInstalled, reportInstallError, InstallError, installDir, cacheRoot, CODE_SERVER_VERSION, VSCODE_VERSION, CHROMIUM, childEnv };
+module.exports = { ensureInstalled, reportInstallError, InstallError, installDir, cacheRoot, CODE_SERVER_VERSION, VSCODE_VERSION, CHROMIUM };
 
 if (require.main === module) {
   try {

@@ -18,8 +18,12 @@
 //     payload?: (remote) => [[k, v]]  the workbench's `payload` URL parameter (remote(path) gives a
 //                                 vscode-remote:// URI), e.g. extensionDevelopmentPath/extensionTestsPath
 //     beforeOpen?: async (ctx)    runs before the page loads (page.exposeFunction …)
-//     waitForWorkbench?: false    do not wait for the Explorer before run() }
-// where ctx = { page, driver, model, modelUrl, workspace, file(rel), dir, codeServer, resultsDir, root, log }.
+//     waitForWorkbench?: false    do not wait for the Explorer before run()
+//     liveModel?: true            needs the real model server: llama-server with the small real model
+//                                 (scripts/llama/liveModel.js), started once for the run when a
+//                                 scenario asks for it; `settings({ live })` and ctx.live get it }
+// where ctx = { page, driver, model, modelUrl, live, workspace, file(rel), dir, codeServer, resultsDir, root, log }
+// and live = { baseURL, origin, model, ctx, log() } (llama-server's base URL, model alias, context size, log text).
 // On failure: test-results/e2e/<scenario>/ holds failure.png, error.txt, code-server.log, the server's
 // logs folder (extension host, the Redline output channel as redline-output.log) and the browser console.
 'use strict';
@@ -30,6 +34,7 @@ const path = require('path');
 const { ensureInstalled, reportInstallError, InstallError } = require('./install');
 const { writeUserData, installVsix, startCodeServer } = require('./codeServer');
 const { Driver } = require('./driver');
+const kit = require('../../scripts/installKit');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -38,6 +43,8 @@ const FAKE_SERVER_MODULE = path.join(ROOT, 'out', 'test', 'fixtures', 'fakeModel
 const WORKSPACES = path.join(ROOT, 'test', 'fixtures', 'workspaces');
 const SCENARIOS = path.join(__dirname, 'scenarios');
 const DEFAULT_TIMEOUT = 120000;
+/** The real model server's reply limit for requests that set none (see liveModelStarter). */
+const LIVE_MODEL_N_PREDICT = 160;
 
 const cleanups = new Set();
 let interrupted = false;
@@ -144,6 +151,42 @@ async function loadFakeModelServer() {
   return { server, url };
 }
 
+/**
+ * The real model server, started on first use and shared by the run's liveModel scenarios. When it
+ * cannot be installed here (InstallError) and CI is not set, those scenarios are skipped loudly.
+ */
+function liveModelStarter() {
+  let started;
+  return {
+    get() {
+      if (!started) {
+        started = (async () => {
+          const t0 = Date.now();
+          try {
+            const { startLiveModel } = require('../../scripts/llama/liveModel');
+            // -n: the reply limit of a request that sets none (Explain), to keep CPU inference short.
+            const live = await startLiveModel({ extraArgs: ['-n', String(LIVE_MODEL_N_PREDICT)] });
+            cleanups.add(() => live.child.kill('SIGKILL'));
+            log(`real model server: llama-server "${live.model}" at ${live.baseURL} (${seconds(Date.now() - t0)}, log ${live.logFile})`);
+            return { live };
+          } catch (err) {
+            if (err instanceof kit.InstallError && kit.reportInstallError(err, { tag: 'e2e', stage: 'the real-model scenarios', skipped: 'REAL-MODEL SCENARIOS' }) === 0) {
+              return { skip: err.message };
+            }
+            return { error: err };
+          }
+        })();
+      }
+      return started;
+    },
+    async stop() {
+      if (!started) return;
+      const { live } = await started;
+      if (live) await live.stop();
+    },
+  };
+}
+
 async function main() {
   const t0 = Date.now();
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -207,11 +250,29 @@ async function main() {
 
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const failures = [];
+  const liveModel = liveModelStarter();
   try {
     for (let i = 0; i < scenarios.length && !interrupted; i++) {
       const s = scenarios[i];
-      const ok = await runScenario(s, i, { install, browser, tmp, extensionsDir, fake });
+      let live;
+      if (s.liveModel) {
+        const got = await liveModel.get();
+        if (got.skip) {
+          log(`  - ${s.id} (skipped: ${got.skip})`);
+          skipped++;
+          continue;
+        }
+        if (got.error) {
+          log(`  ✗ ${s.id}\n    the real model server did not start: ${String(got.error.message || got.error).split('\n').slice(0, 6).join('\n    ')}`);
+          failed++;
+          failures.push({ id: s.id, error: got.error });
+          continue;
+        }
+        live = got.live;
+      }
+      const ok = await runScenario(s, i, { install, browser, tmp, extensionsDir, fake, live });
       if (ok.passed) passed++;
       else {
         failed++;
@@ -223,6 +284,7 @@ async function main() {
     killBrowser();
     cleanups.delete(killBrowser);
     if (fake.server) await fake.server.stop().catch(() => {});
+    await liveModel.stop().catch(() => {});
     if (!process.env.REDLINE_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     else log(`kept ${tmp}`);
   }
@@ -232,11 +294,11 @@ async function main() {
     log(`evidence: ${path.relative(ROOT, RESULTS)}/`);
   }
   log(`\ne2e total ${seconds(Date.now() - t0)}`);
-  log(`${passed} passed, ${failed} failed`);
+  log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped (no real model server on this machine)` : ''}`);
   return failed ? 1 : 0;
 }
 
-async function runScenario(s, index, { install, browser, tmp, extensionsDir, fake }) {
+async function runScenario(s, index, { install, browser, tmp, extensionsDir, fake, live }) {
   const t0 = Date.now();
   const dir = path.join(tmp, `s${index}`);
   const workspace = path.join(dir, s.workspace || 'sample');
@@ -245,7 +307,7 @@ async function runScenario(s, index, { install, browser, tmp, extensionsDir, fak
   const settings = {
     'redline.chat.model': 'test-model',
     ...(fake.url ? { 'redline.endpoint.baseUrl': fake.url } : {}),
-    ...(typeof s.settings === 'function' ? s.settings({ modelUrl: fake.url }) : s.settings || {}),
+    ...(typeof s.settings === 'function' ? s.settings({ modelUrl: fake.url, live }) : s.settings || {}),
   };
   writeUserData(userDataDir, settings);
   if (fake.server) fake.server.reset();
@@ -280,6 +342,7 @@ async function runScenario(s, index, { install, browser, tmp, extensionsDir, fak
         return fake.server;
       },
       modelUrl: fake.url,
+      live,
       workspace,
       file: (rel) => path.join(workspace, rel),
       dir,
@@ -311,6 +374,7 @@ async function runScenario(s, index, { install, browser, tmp, extensionsDir, fak
         fs.writeFileSync(path.join(resultsDir, 'model-requests.json'), JSON.stringify(fake.server.requests, null, 2));
       } catch {}
     }
+    if (live) fs.writeFileSync(path.join(resultsDir, 'llama-server.log'), live.log());
   }
   if (context) await context.close().catch(() => {});
   if (server) {
