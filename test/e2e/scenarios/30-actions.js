@@ -4,6 +4,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const { poll } = require('../driver');
+const { explainFrame } = require('../shared');
 
 const AVERAGE_LINES = [17, 23]; // `export function average` … `}` in src/math.ts
 
@@ -16,20 +17,6 @@ const EXPLANATION = [
   '```ts\nexport function average(values: number[]): number {\n',
   '  if (values.length === 0) {\n    return 0;\n  }\n  return values.reduce((sum, v) => sum + v, 0) / values.length;\n}\n```\n',
 ];
-
-/** The Explain panel's content frame (a webview is an iframe inside an iframe): the one with #thread. */
-async function explainFrame(page, { timeout = 20000 } = {}) {
-  return poll(async () => {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#thread')) return frame;
-      } catch {
-        // A frame that is navigating: look again.
-      }
-    }
-    return undefined;
-  }, { timeout, what: 'the Explain panel webview (#thread)' });
-}
 
 async function answerText(frame, turn = 0) {
   return frame.$eval(`section[data-turn="${turn}"] .answer`, (el) => el.textContent || '').catch(() => '');

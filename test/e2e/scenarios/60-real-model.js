@@ -14,6 +14,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { poll } = require('../driver');
+const { INLINE_EDITOR_SETTINGS, newLineAtEnd, explainFrame } = require('../shared');
 
 const MATH = 'src/math.ts';
 const ADD = { from: 3, to: 5 };
@@ -113,20 +114,6 @@ async function editSelection(driver, { from, to, instruction }) {
 /** Notification texts that are an edit's clear refusal (src/core/edit: extract.ts and outcome.ts). */
 const REFUSAL = /^Redline: (The model (returned an empty reply|only reasoned|replied without any code|proposed no changes|replied with a diff that does not apply)|The reply (does not look like code|was cut off))/;
 
-/** The Explain panel's content frame (a webview is an iframe inside an iframe): the one with #thread. */
-async function explainFrame(page, timeout = 30000) {
-  return poll(async () => {
-    for (const frame of page.frames()) {
-      try {
-        if (await frame.$('#thread')) return frame;
-      } catch {
-        // A frame that is navigating: look again.
-      }
-    }
-    return undefined;
-  }, { timeout, what: 'the Explain panel webview (#thread)' });
-}
-
 async function turn(frame, n) {
   return frame.$eval(`section[data-turn="${n}"]`, (s) => ({
     busy: s.getAttribute('aria-busy'),
@@ -180,22 +167,10 @@ module.exports = [
       'redline.completion.maxTokens': 16,
       'redline.completion.timeoutMs': 60000,
       'redline.completion.debounceMs': 40,
-      'editor.inlineSuggest.enabled': true,
-      'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
-      'editor.suggestOnTriggerCharacters': false,
-      'editor.wordBasedSuggestions': 'off',
-      'editor.parameterHints.enabled': false,
+      ...INLINE_EDITOR_SETTINGS,
     }),
     async run({ driver, dir }) {
-      // The extension is active once its status bar toggle is there.
-      await driver.waitForText(/Suggest/, { selector: '.part.statusbar', timeout: 60000 });
-      await driver.openFile(MATH);
-      await driver.runCommand('Trigger Inline Suggestion');
-      await driver.focusEditor();
-      await driver.press('Control+End');
-      await driver.press('End');
-      await driver.press('Enter');
-      await driver.press('Enter');
+      await newLineAtEnd(driver, MATH, { activationTimeout: 60000 });
       await driver.type('export function subtract(a: number, b: number): number {\n');
       await driver.type('return ');
       // Whatever the model suggests, it is shown as ghost text.
@@ -219,7 +194,7 @@ module.exports = [
       await driver.openFile(MATH);
       await driver.selectLines(AVERAGE.from, AVERAGE.to);
       await driver.runCommand('Redline: Explain');
-      const frame = await explainFrame(page);
+      const frame = await explainFrame(page, { timeout: 30000 });
       // Streaming: text is on screen while the turn is still busy, then the turn ends with more text.
       const partial = await poll(async () => {
         const t = await turn(frame, 0);
