@@ -601,6 +601,13 @@ describe('model errors', () => {
     { name: '429', error: new RateLimitError(429, { message: 'slow' }, undefined, headers({})), kind: 'rateLimited', steps: ['retry'], retryable: true },
     { name: '503', error: APIError.generate(503, { message: 'busy' }, undefined, headers({})), kind: 'server', steps: ['retry', 'openOutput'], retryable: true },
     { name: '400', error: APIError.generate(400, { message: 'context too long' }, undefined, headers({})), kind: 'server', steps: ['retry', 'openOutput'], retryable: false },
+    {
+      name: "llama.cpp's 500 for suffix",
+      error: APIError.generate(500, { error: { code: 500, message: 'Unsupported param: suffix', type: 'server_error' } }, undefined, headers({})),
+      kind: 'server',
+      steps: ['openSettings'],
+      retryable: false,
+    },
     { name: 'connection', error: new APIConnectionError({ cause: new Error('fetch failed') }), kind: 'unreachable', steps: ['openSettings', 'retry'], retryable: true },
     { name: 'SDK timeout', error: new APIConnectionTimeoutError(), kind: 'timeout', steps: ['retry', 'openSettings'], retryable: false },
     { name: 'user abort', error: new APIUserAbortError(), kind: 'cancelled', steps: [], retryable: false },

@@ -211,6 +211,15 @@ export function toModelError(err: unknown, ctx: ErrorContext): ModelError {
         contextTokens,
       });
     }
+    if (refusesSuffix(err)) {
+      // llama.cpp (since late 2025) answers HTTP 500 "Unsupported param: suffix" on /v1/completions.
+      return new ModelError(
+        'server',
+        `The model server at ${where} does not take a suffix on /v1/completions (llama.cpp refuses it): set redline.completion.mode to "infill" (llama.cpp's /infill) or "fim-template".`,
+        ['openSettings'],
+        { ...detail, reason: 'suffixUnsupported' },
+      );
+    }
     if (err instanceof RateLimitError || status === 429) {
       return make('rateLimited', `The model server at ${where} is rate limiting requests; try again shortly.`, detail);
     }
@@ -281,6 +290,13 @@ export function contextExceeded(err: { error?: unknown }): { promptTokens?: numb
   return { promptTokens, contextTokens };
 }
 
+/** A server that refuses the `suffix` parameter of /v1/completions (llama.cpp: "Unsupported param: suffix"). */
+function refusesSuffix(err: { error?: unknown; message?: unknown }): boolean {
+  const body = (err.error ?? {}) as { message?: unknown };
+  const message = typeof body.message === 'string' ? body.message : typeof err.message === 'string' ? err.message : '';
+  return /unsupported param(eter)?:? ['"`]?suffix\b/i.test(message);
+}
+
 function isAbortLike(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'AbortError';
 }
@@ -288,6 +304,7 @@ function isAbortLike(err: unknown): boolean {
 /** Whether a failure before the first token may be retried (429, 5xx, connection errors). */
 export function isRetryable(error: ModelError): boolean {
   if (error.kind === 'rateLimited' || error.kind === 'unreachable') return true;
+  if (error.detail?.reason === 'suffixUnsupported') return false;
   return error.kind === 'server' && (error.detail?.status ?? 0) >= 500;
 }
 

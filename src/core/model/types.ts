@@ -130,9 +130,10 @@ export type NextStep = 'setApiKey' | 'openSettings' | 'retry' | 'openOutput';
  * Why a request failed, when Redline can tell more than the kind: `loading` (the server is still
  * loading its model, HTTP 503), `contextExceeded` (the prompt does not fit the server's context),
  * `notOpenAI` (the URL answered, but not like an OpenAI-compatible endpoint), `deadline` (the request's
- * total deadline passed).
+ * total deadline passed), `suffixUnsupported` (the server refuses `suffix` on `/v1/completions`, as
+ * llama.cpp's newer servers do: the completion mode must change, a retry cannot help).
  */
-export type ModelErrorReason = 'loading' | 'contextExceeded' | 'notOpenAI' | 'deadline';
+export type ModelErrorReason = 'loading' | 'contextExceeded' | 'notOpenAI' | 'deadline' | 'suffixUnsupported';
 
 export interface ModelErrorDetail {
   status?: number;
