@@ -4,6 +4,10 @@
 // or a clear refusal (never a hang), Cancel frees the server's slot, ghost text comes from /infill,
 // Explain streams into its panel and Stop frees the server.
 //
+// NOT part of the default run yet: REDLINE_E2E_REAL=1 runs them. On 2026-11-28 the first llama-server
+// build on the shared development machine had not finished when they were written, so they have never
+// run; they join every `npm test` once they have passed against a real build (then drop the switch).
+//
 // CPU inference on a shared machine is slow: the deadlines are generous, the replies short (run.js
 // starts the server with `-n 160`, the limit of a request without max_tokens such as Explain's; edits
 // ask for no reasoning room).
@@ -122,7 +126,7 @@ async function turn(frame, n) {
   })).catch(() => ({ busy: null, answer: '', status: '' }));
 }
 
-module.exports = [
+const scenarios = [
   {
     name: 'real model: Edit Selection — Cancel frees the server; run to the end, a review or a clear refusal',
     liveModel: true,
@@ -218,3 +222,5 @@ module.exports = [
     },
   },
 ];
+
+module.exports = process.env.REDLINE_E2E_REAL ? scenarios : [];
