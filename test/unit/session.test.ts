@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyHunks, diffLineArrays } from '../../src/core/edit/diff';
-import { createReview, joinRegion, minimalEdit, pendingCount, proposalLines, renderText, segmentsFromHunks, settleAll, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
+import { createReview, isStreaming, joinRegion, minimalEdit, pendingCount, proposalLines, renderText, segmentsFromHunks, settleAll, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
 import {
   applyDocEdit,
   consistent,
@@ -75,6 +75,8 @@ class Editor {
   redo: string[] = [];
   session: Session;
   private streamGroup: string | undefined;
+  /** Set while a stream runs (between start and its end, cancel or stop): only then may the phase be streaming. */
+  streamStarted: number | undefined;
 
   constructor(doc: string) {
     this.buffer = doc;
@@ -100,7 +102,10 @@ class Editor {
       this.redo = [];
     }
     if (step.state.phase !== 'streaming') this.streamGroup = undefined;
+    if (event.type === 'start' && step.state.phase === 'streaming') this.streamStarted = 0;
     this.session = step.state;
+    // The stream is over for the runner once the state says so (it then sends nothing more).
+    if (step.state.phase !== 'streaming') this.streamStarted = undefined;
     return step;
   }
 
@@ -130,6 +135,7 @@ class Editor {
     assert.equal(step.edit, undefined, 'a user edit is folded, never answered with an edit');
     void prior;
     this.session = step.state;
+    if (step.state.phase !== 'streaming') this.streamStarted = undefined;
     // A settle the undo decided (rare: an undo the review does not recognise, inside a hunk) is a new step.
     for (const d of step.decided ?? []) this.dispatch({ type: 'settle', verdict: d.state, id: d.id });
     return step;
@@ -160,7 +166,11 @@ function check(ed: Editor): void {
     assert.ok(!found || pendingCount(found.review) === 0 || found.review.collapsed, 'a pending hunk in the buffer with no review shown');
   } else {
     assert.ok(s.review && !s.review.collapsed, 'the review shows both versions outside a save');
+    // Only a stream writes: a review brought back (undo, redo, reload, reopen) or stopped is a settled
+    // review, never a stream again (its Cancel lens would wait for a model that is not writing).
+    if (s.phase === 'reviewing') assert.ok(!isStreaming(s.review), 'a review under way shows no unreached lines');
   }
+  if (ed.streamStarted === undefined) assert.notEqual(s.phase, 'streaming', 'a streaming state with no stream running');
   // The disk never holds a pending hunk of any state the review produced.
   const onDisk = findKnown(s.known, ed.disk);
   assert.ok(!onDisk || pendingCount(onDisk.review) === 0 || onDisk.review.collapsed || pendingHunksAreOneSided(onDisk.review), 'a pending hunk on disk');
@@ -169,6 +179,18 @@ function check(ed: Editor): void {
 /** A pending hunk with only new or only old lines renders the same as a settled one: not a both-versions text. */
 function pendingHunksAreOneSided(review: Review): boolean {
   return review.segments.every((s) => s.kind === 'same' || s.state !== 'pending' || s.oldLines.length === 0 || s.newLines.length === 0);
+}
+
+/** Starts a review the model writes, half of it arrived, and leaves it streaming. */
+function startStream(ed: Editor, d: Doc): void {
+  const finalEol = d.suffix.length > 0;
+  const start: Review = { startLine: d.prefix.length, eol: d.eol, finalEol, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
+  ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: joinRegion(d.original, d.eol, finalEol), streaming: true });
+  check(ed);
+  const half = d.proposal.slice(0, Math.ceil(d.proposal.length / 2));
+  const reached = Math.min(d.original.length, half.length);
+  ed.dispatch({ type: 'streamDelta', segments: segmentsFromHunks(d.original, diffLineArrays(d.original.slice(0, reached), half), { reachedOldLines: reached }) });
+  check(ed);
 }
 
 function openReview(ed: Editor, d: Doc, streamed: boolean): void {
@@ -202,19 +224,41 @@ type Action =
   | { kind: 'type'; at: number; text: string }
   | { kind: 'save' }
   | { kind: 'close' }
-  | { kind: 'reload' };
+  | { kind: 'reload' }
+  /** With no review shown and the original text back: a new review (streamed, left writing) over the same memory. */
+  | { kind: 'newReview'; end: 'streamEnd' | 'none' }
+  /** While the model writes: its reply ends, it fails (cancel), or the user stops it. */
+  | { kind: 'streamOver'; how: 'streamEnd' | 'cancel' | 'stop' };
 
 const settleArb = fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(), verdict: fc.constantFrom('accepted' as const, 'rejected' as const), all: fc.boolean() });
 const historyArb = fc.constantFrom<Action>({ kind: 'undo' }, { kind: 'redo' });
 const typeArb = fc.record({ kind: fc.constant('type' as const), at: fc.nat(), text: fc.constantFrom('x', '\n', 'q\n', '', '😀') });
 const ioArb = fc.constantFrom<Action>({ kind: 'save' }, { kind: 'close' }, { kind: 'reload' });
+const streamArb = fc.constantFrom<Action>(
+  { kind: 'newReview', end: 'streamEnd' },
+  { kind: 'newReview', end: 'none' },
+  { kind: 'streamOver', how: 'streamEnd' },
+  { kind: 'streamOver', how: 'cancel' },
+  { kind: 'streamOver', how: 'stop' },
+);
 
 function pendingIds(s: Session): number[] {
   return s.review ? s.review.segments.filter((x): x is HunkSegment => x.kind === 'hunk' && x.state === 'pending').map((h) => h.id) : [];
 }
 
-function act(ed: Editor, a: Action): void {
+function act(ed: Editor, a: Action, d?: Doc): void {
   switch (a.kind) {
+    case 'newReview': {
+      if (!d || ed.session.phase !== 'idle' || ed.buffer !== layout(d, d.original)) break;
+      startStream(ed, d);
+      if (a.end === 'streamEnd') ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+      break;
+    }
+    case 'streamOver': {
+      if (!d || ed.session.phase !== 'streaming') break;
+      ed.dispatch(a.how === 'streamEnd' ? { type: 'streamEnd', review: finalReview(d) } : { type: a.how });
+      break;
+    }
     case 'settle': {
       const ids = pendingIds(ed.session);
       if (a.all || ids.length === 0) ed.dispatch({ type: 'settle', verdict: a.verdict });
@@ -244,6 +288,7 @@ function act(ed: Editor, a: Action): void {
       ed.undo = [];
       ed.redo = [];
       ed.session = reduce(ed.session, { type: 'restore', doc: ed.disk, candidates: ed.session.known, originalText: ed.session.originalText }).state;
+      ed.streamStarted = undefined;
       break;
     case 'reload': {
       // Hot exit: the unsaved buffer comes back as it was; the persisted states come back with it.
@@ -251,6 +296,8 @@ function act(ed: Editor, a: Action): void {
       ed.undo = [];
       ed.redo = [];
       ed.session = reduce(idleSession(), { type: 'restore', doc: ed.buffer, candidates: persisted, originalText: ed.session.originalText }).state;
+      // The window went away with the stream.
+      ed.streamStarted = undefined;
       break;
     }
   }
@@ -376,10 +423,10 @@ describe('review session reducer', () => {
 
   it('any sequence of settles, undo, redo, typing, saves, closing and reloads: the buffer matches the review and the disk never holds a pending hunk', () => {
     fc.assert(
-      fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb, typeArb, ioArb), { minLength: 1, maxLength: 30 }), (d, streamed, actions) => {
+      fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb, typeArb, ioArb, streamArb), { minLength: 1, maxLength: 30 }), (d, streamed, actions) => {
         const ed = new Editor(layout(d, d.original));
         openReview(ed, d, streamed);
-        for (const a of actions) act(ed, a);
+        for (const a of actions) act(ed, a, d);
       }),
       { numRuns: runs(300) },
     );
