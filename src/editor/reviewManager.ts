@@ -47,6 +47,8 @@ export class DocumentReview {
   inflight: Inflight | undefined;
   /** The state the save participant's edit leads to, until the document reports it. */
   saving: Session | undefined;
+  /** Saves made again in a row because the text written held a pending hunk (bounded). */
+  resaves = 0;
   queue: Promise<void> = Promise.resolve();
   /** The stream's edits form one undo step, opened by the first. */
   streamStepOpen = false;
@@ -565,8 +567,22 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
 
   private onDidSave(document: vscode.TextDocument): void {
     const d = this.docs.get(document.uri.toString());
-    if (d) d.saving = undefined;
-    if (!d || !d.review?.collapsed) return;
+    if (!d) return;
+    d.saving = undefined;
+    // VS Code writes the text as it is after the save participants ran: a key pressed in between (an
+    // Undo racing an automatic save) reaches the disk unseen. When the text just written holds a
+    // pending hunk, save again at once: the participant writes the originals.
+    if (!document.isDirty && planSave(d.session, d.inflight?.state, document.getText())) {
+      if (d.resaves < 3) {
+        d.resaves++;
+        this.log.warn(`review ${d.info?.id}: the editor changed the text while it was being saved; saving again with the original lines`);
+        void document.save();
+        return;
+      }
+    } else {
+      d.resaves = 0;
+    }
+    if (!d.review?.collapsed) return;
     // Show the pending changes again once the save is over, unless the editor went away with it
     // (closing a file with "Save"): then the review ends with the file as saved.
     setTimeout(() => {
