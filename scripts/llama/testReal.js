@@ -54,7 +54,7 @@ async function main() {
   if (mocha.status !== 0) return 1;
 
   if (argv.includes('--no-eval')) return 0;
-  const ok = await runLiveEvals({ sample: 4 });
+  const ok = await runLiveEvals({ sample: 2 });
   say(`live evals ${seconds(Date.now() - tTests)}; stage total ${seconds(Date.now() - t0)}`);
   return ok ? 0 : 1;
 }
