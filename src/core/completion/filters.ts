@@ -414,6 +414,8 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
   /** The previous line may have ended the statement, unless this line continues it (`pending` says how). */
   let pending: 'line' | 'block' | undefined;
   let lastEnd = 0;
+  /** The end of the first complete line of code that leaves the fewest brackets open. */
+  let shallowest: { end: number; depth: number } | undefined;
   for (let i = 0; i < ls.length; i++) {
     const { line, start } = ls[i];
     const complete = final || i < ls.length - 1;
@@ -468,6 +470,7 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
     if (!complete) return undefined;
     if (!started || !last) continue;
     lastEnd = start + line.length;
+    if (!shallowest || stack.length < shallowest.depth) shallowest = { end: lastEnd, depth: stack.length };
     const lastCode = last;
     const tail = text.slice(start, lastCode.index + 1);
     if (stack.length > 0) {
@@ -491,6 +494,9 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
     if (!directive && (shape.semicolons || OPEN_END.test(tail))) continue;
     pending = 'line';
   }
+  // The reply ended with the statement's brackets still open: the model ran on (a list it keeps
+  // extending, unrelated code) or was cut off. It ends after the first line that leaves the fewest open.
+  if (final && shallowest && stack.length > 0 && text.slice(shallowest.end).trim() !== '') return { at: shallowest.end };
   return undefined;
 }
 
