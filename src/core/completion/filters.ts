@@ -263,6 +263,11 @@ function couldBeComment(partial: string, languageId: string): boolean {
   return marker.startsWith(t) || isCommentLine(t, languageId) || '/*'.startsWith(t);
 }
 
+/** Keywords that never follow themselves in code, so a reply that starts with the one before the cursor repeats it. */
+const REPEATABLE_NEVER = new Set(
+  'in out ref this return new public private protected internal static readonly const final var let val def async await yield throw import from class interface struct enum abstract override virtual sealed'.split(' '),
+);
+
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
  * indentation), sometimes with a line or two above it. That echo is dropped. Fill-in-the-middle
@@ -276,9 +281,20 @@ export const prefixEcho: StreamFilter = {
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
       const echo = linePrefix.trimStart();
-      if (echo.replace(/\s/g, '').length < 3 || shapeOf(ctx).kind !== 'statement') return keep(text);
-      if (text.startsWith(echo)) return keep(text.slice(echo.length));
-      return keep(!final && text !== '' && echo.startsWith(text) ? '' : text);
+      if (shapeOf(ctx).kind !== 'statement') return keep(text);
+      if (echo.replace(/\s/g, '').length >= 3) {
+        if (text.startsWith(echo)) return keep(text.slice(echo.length));
+        if (!final && text !== '' && echo.startsWith(text)) return keep('');
+      }
+      // The keyword just before the cursor written again (`(this |` → `this List<T> items`): a keyword
+      // never follows itself. (A name may: `Color Color`, a property named after its type.)
+      const word = /(?:^|[^\w$])([a-z]+)[ \t]+$/.exec(linePrefix)?.[1];
+      if (word !== undefined && REPEATABLE_NEVER.has(word)) {
+        const again = new RegExp(`^${word}[ \\t]+`).exec(text);
+        if (again) return keep(text.slice(again[0].length));
+        if (!final && (word + ' ').startsWith(text)) return keep('');
+      }
+      return keep(text);
     }
     const prefixLines = ctx.prefix.split('\n');
     const candidates: string[] = [];
