@@ -27,6 +27,7 @@ import {
   type StatementShape,
   statementShape,
 } from './position';
+import { PREFACE, REASONING_OPEN, REASONING_TAGS, isProseLine, parseFenceOpen } from '../reply';
 
 export type ReplyStyle = 'fim' | 'chat';
 
@@ -98,10 +99,18 @@ export const stopSequences: StreamFilter = {
   },
 };
 
-const PROSE_START =
-  /^(?:sure\b|certainly\b|of course\b|here(?:'s| is| are)\b|the (?:missing|completed?|completion|code|rest)\b|this (?:code|completion|fills)\b|to (?:complete|fill)\b|completion\s*:|answer\s*:|output\s*:|i (?:have|would|will|'ve|'d)\b|below\b)/i;
+/** A completion's own introduction; the generic prefaces ("Here is", "Sure") are src/core/reply's `PREFACE`. */
+const PROSE_START = /^(?:the (?:missing|completed?|completion|code|rest)\b|this (?:code|completion|fills)\b|to (?:complete|fill)\b|completion\s*:|answer\s*:|output\s*:|i(?: would| will|'d)\b)/i;
+/** Marks of code: a line holding one is never prose (`summary = x;` is not the preface "Summary"). */
+const CODE_MARK = /[;{}=<>[\]`|&]|=>|\(\)|::|->/;
 const PROSE_AFTER = /^(?:this (?:code|completion|function|will|fills|adds|implementation)\b|note\b|explanation\b|the (?:above|code above|completion)\b|in this\b|i (?:have|added|used)\b|let me know\b)/i;
-const FENCE_LINE = /^[ \t]*(?:```+|~~~+)[\w+#.-]*[ \t]*$/;
+/** A fence line that opens (or, bare, closes) a block: the reply rules' opener with at most a language word after it. */
+const FENCE_LINE = {
+  test(line: string): boolean {
+    const open = parseFenceOpen(line);
+    return open !== undefined && /^[\w+#.-]*$/.test(open.info);
+  },
+};
 const TAGS = /<\/?(?:COMPLETION|completion|FILL_HERE|CURSOR)>|\{\{FILL_HERE\}\}|<\|?cursor\|?>/g;
 
 /**
@@ -184,9 +193,13 @@ export const chatWrapper: StreamFilter = {
   },
 };
 
+/**
+ * A line of prose: the reply rules' (src/core/reply: prefaces, sentences, headings) plus the openings
+ * of a completion's own introduction ("The missing code:", "Completion:").
+ */
 function isProse(line: string): boolean {
   const t = line.trim();
-  return PROSE_START.test(t) || (/^[A-Z][a-z'’]*(?: [a-z'’]+){3,}.*[:.!?]$/.test(t) && !/[;{}()=<>[\]`"]/.test(t));
+  return PROSE_START.test(t) || (isProseLine(t) && !CODE_MARK.test(t));
 }
 
 function inCommentOrString(linePrefix: string): boolean {
@@ -201,9 +214,11 @@ function couldBeProse(partial: string): boolean {
   const t = trimmed.toLowerCase().replace(/\s+:/, ':');
   if (t === '') return true;
   const starts = ['sure', 'certainly', 'of course', "here's", 'here is', 'here are', 'the missing', 'the complet', 'the code', 'the rest', 'this code', 'this complet', 'this fills', 'to complete', 'to fill', 'completion:', 'answer:', 'output:', 'below', "i'", 'i have', 'i will', 'i would'];
-  if (starts.some((s) => s.startsWith(t) || t.startsWith(s))) return true;
+  if (starts.some((s) => s.startsWith(t) || t.startsWith(s)) || (PREFACE.test(trimmed) && !CODE_MARK.test(trimmed))) return true;
+  // A Markdown heading, bullet or bold label still being written.
+  if (/^(?:#{2,6}(?:\s|$)|[-*+•](?:\s|$)|\d{1,2}[.)](?:\s|$)|\*\*)/.test(trimmed) && !CODE_MARK.test(trimmed)) return true;
   // The start of a sentence ("This returns the sum.").
-  return !/[;{}()=<>[\]`"]/.test(trimmed) && /^[A-Z][a-z'’]*(?:(?: [a-z'’]*){0,3}$|(?: [a-z'’]+){3})/.test(trimmed);
+  return !CODE_MARK.test(trimmed) && /^[A-Z“"'(]/.test(trimmed);
 }
 
 const TAG_NAMES = ['<COMPLETION>', '</COMPLETION>', '<completion>', '</completion>', '<FILL_HERE>', '</FILL_HERE>', '<CURSOR>', '</CURSOR>', '{{FILL_HERE}}', '<cursor>', '<|cursor|>'];
@@ -216,6 +231,27 @@ function withoutPartialTag(text: string): string {
   }
   return text;
 }
+
+/**
+ * Reasoning at the start of a reply (`<think>…</think>`, the tags of src/core/reply): never code. While
+ * the block (or its opening tag) is still arriving nothing goes through; once it closes, the answer
+ * after it does; a reply that only thought gives nothing.
+ */
+export const reasoning: StreamFilter = {
+  name: 'reasoning',
+  apply(text, _ctx, final) {
+    const head = text.trimStart();
+    // Whitespace alone, or the start of an opening tag, cannot be judged yet.
+    if (!final && (head === '' || REASONING_TAGS.some((tag) => `<${tag}>`.length > head.length && `<${tag}>`.startsWith(head.toLowerCase())))) return keep('');
+    const open = REASONING_OPEN.exec(head);
+    if (!open) return keep(text);
+    const close = new RegExp(`</${open[1]}>`, 'i').exec(head);
+    if (!close) return keep('');
+    const answer = head.slice(close.index + close[0].length);
+    // The line break after the closing tag is layout, not code; so are blank lines after it.
+    return keep(!final && answer.trim() === '' ? '' : answer.replace(/^(?:[ \t]*\r?\n)+/, ''));
+  },
+};
 
 /** A line of code ending like this is unfinished: what comes next belongs on the same line. */
 const UNFINISHED = /(?:[-+*/%&|^=<>!?~.]\s*|\b(?:return|await|yield|new|throw|in|of|not|and|or|is|if|elif|while|for|case|import|from|as|extends|implements|instanceof|typeof|lambda|assert|raise|del)\s*|^(?:[\w$@.<>[\]?]+[ \t]+)+)$/;
@@ -482,7 +518,12 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
       last = { index: at, char, closedMine: false };
       return true;
     });
-    if (stop) return complete ? stop : { at: stop.at, hold: true };
+    if (stop) {
+      if (!complete) return { at: stop.at, hold: true };
+      // A closer that closes none of the completion's brackets while some are still open: the
+      // completion is unbalanced there too, and ends where it ends at the end of a reply.
+      return stack.length > 0 && shallowest && text.slice(shallowest.end, stop.at).trim() !== '' ? { at: shallowest.end } : stop;
+    }
     if (!complete) return undefined;
     if (!started || !last) continue;
     lastEnd = start + line.length;
@@ -511,7 +552,8 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
     pending = 'line';
   }
   // The reply ended with the statement's brackets still open: the model ran on (a list it keeps
-  // extending, unrelated code) or was cut off. It ends after the first line that leaves the fewest open.
+  // extending, unrelated code) or was cut off. It ends after the first line that leaves the fewest open
+  // (cleaning that again changes nothing: it is one line, or its brackets are balanced from there).
   if (final && shallowest && stack.length > 0 && text.slice(shallowest.end).trim() !== '') return { at: shallowest.end };
   return undefined;
 }
@@ -642,10 +684,13 @@ export const restOfLine: StreamFilter = {
     const t = text.trimEnd();
     if (!final || !rest || t.includes('\n') || !t.endsWith(rest) || t.length <= rest.length) return keep(text);
     const stripped = t.slice(0, t.length - rest.length);
-    // `a;;` before `;`: which one is the duplicate is a guess; leave it.
-    if (stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) return keep(text);
     const linePrefix = linePrefixOf(ctx.prefix);
-    if (imbalance(linePrefix, stripped + rest, ctx.languageId) > imbalance(linePrefix, t + rest, ctx.languageId)) return keep(text);
+    const kept = imbalance(linePrefix, t + rest, ctx.languageId);
+    const dropped = imbalance(linePrefix, stripped + rest, ctx.languageId);
+    if (dropped > kept) return keep(text);
+    // `a;;` before `;` (or `a))` before `)` where brackets cannot tell, in a string): which one is the
+    // duplicate is a guess; leave it. (Dropping one would leave a text that loses another when cleaned again.)
+    if (dropped === kept && stripped.trimEnd().endsWith(rest)) return keep(text);
     return keep(stripped.trimEnd());
   },
 };
@@ -751,6 +796,7 @@ export const blockScope: StreamFilter = {
 /** The filters in the order they run. */
 export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   stopSequences,
+  reasoning,
   chatWrapper,
   leadingBreak,
   prefixEcho,
