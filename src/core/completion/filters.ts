@@ -165,7 +165,7 @@ export const chatWrapper: StreamFilter = {
     // A closing fence ends the completion.
     const bodyLines = lines(body);
     const closing = bodyLines.findIndex(
-      (l, k) => (final || k < bodyLines.length - 1) && /^[ \t]*(?:```+|~~~+)[ \t]*$/.test(l.line) && (opened || k > 0 || ctx.style === 'chat'),
+      (l, k) => (final || k < bodyLines.length - 1) && parseFenceOpen(l.line)?.info === '' && (opened || k > 0 || ctx.style === 'chat'),
     );
     // A paragraph of explanation after the code (before the closing fence, if there is one). Whichever
     // comes first ends the completion: the streaming pass sees the earlier one first.
