@@ -14,6 +14,7 @@ import {
   leadingBreak,
   lineMode,
   prefixEcho,
+  reasoning,
   statement,
   repeatedLines,
   runFilters,
@@ -398,8 +399,124 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
+  });
+});
+
+/** Every partial text shown while the reply streams one character at a time, and the final text. */
+function streamed(reply: string, ctx: CleanContext): { partials: string[]; text: string } {
+  const cleaner = new CompletionCleaner(ctx);
+  const partials: string[] = [];
+  for (const ch of reply) {
+    const step = cleaner.push(ch);
+    partials.push(step.text);
+    if (step.stop) break;
+  }
+  return { partials, text: cleaner.result() };
+}
+
+describe('completion/filters: reasoning, prefaces and tags (the rules of src/core/reply)', () => {
+  const chat = ctxOf({ prefix: 'function f() {\n  return ', suffix: '\n}', style: 'chat', lineMode: 'single', stop: ['</COMPLETION>'] });
+
+  it('a reasoning block at the start is never code; the answer after it is', () => {
+    assert.strictEqual(reasoning.apply('<think>the sum</think>\n\na + b;', chat, true).text, 'a + b;');
+    assert.strictEqual(reasoning.apply('  <THINKING>x</THINKING>\na;', chat, true).text, 'a;');
+    assert.strictEqual(reasoning.apply('<reasoning>x</reasoning>a;', chat, true).text, 'a;');
+    assert.strictEqual(reasoning.apply('<thought>x</thought>\n  a;', chat, true).text, '  a;');
+    // a reply that only thought, or is still thinking, gives nothing
+    assert.strictEqual(reasoning.apply('<think>the sum is', chat, true).text, '');
+    assert.strictEqual(reasoning.apply('<think>the sum is', chat, false).text, '');
+    assert.strictEqual(reasoning.apply('<think>x</think>\n', chat, false).text, '');
+    assert.strictEqual(reasoning.apply('<think>x</think>\n', chat, true).text, '');
+    // the start of an opening tag, or whitespace, waits; anything else passes untouched
+    for (const partial of ['<', '<th', '<think', '<thinking', '<reas', '<thou', '  ', '\n']) assert.strictEqual(reasoning.apply(partial, chat, false).text, '', partial);
+    assert.strictEqual(reasoning.apply('<b', chat, false).text, '<b');
+    assert.strictEqual(reasoning.apply('<think', chat, true).text, '<think');
+    assert.strictEqual(reasoning.apply('a < b', chat, false).text, 'a < b');
+    assert.strictEqual(reasoning.apply('a;<think>x</think>', chat, true).text, 'a;<think>x</think>');
+    assert.strictEqual(reasoning.apply('<think>a</thought>b', chat, true).text, '');
+  });
+
+  it('a thinking reply streamed shows nothing of its reasoning, in either reply style', () => {
+    for (const style of ['chat', 'fim'] as const) {
+      const ctx = { ...chat, style, stop: [] };
+      const { partials, text } = streamed('<think>\nreturn the sum of a and b\n</think>\n\na + b;', ctx);
+      assert.strictEqual(text, 'a + b;', style);
+      for (const p of partials) assert.ok(!/sum|think|</.test(p), `${style}: ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('every completion tag is dropped, and the start of one is never shown', () => {
+    for (const tag of ['<COMPLETION>', '</COMPLETION>', '<completion>', '</completion>', '<FILL_HERE>', '</FILL_HERE>', '<CURSOR>', '</CURSOR>', '{{FILL_HERE}}', '<cursor>', '<|cursor|>']) {
+      const ctx = { ...chat, stop: [] };
+      const { partials, text } = streamed(`a +${tag} b;`, ctx);
+      assert.strictEqual(text, 'a + b;', tag);
+      for (const p of partials) assert.ok(!p.includes(tag.slice(0, 2)), `${tag}: ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('an introduction line before a fence is dropped, and never shown while it streams', () => {
+    const intros = [
+      'sure, here it is:', 'certainly:', 'of course:', "here's the code:", 'here is the completion:', 'here are the lines:', 'the missing code:',
+      'the completed line:', 'the completion:', 'the code:', 'the rest:', 'this code fills it:', 'this completion:', 'this fills the hole:',
+      'to complete it:', 'to fill the hole:', 'completion:', 'answer:', 'output:', 'below is the code:', "i'd write:", 'i have added:', 'i will add:', 'i would write:',
+      'Here is the completion:', '## Completion', '- here is the code:', '**Code:**',
+    ];
+    for (const intro of intros) {
+      const { partials, text } = streamed(`${intro}\n\`\`\`ts\na + b;\n\`\`\``, chat);
+      assert.strictEqual(text, 'a + b;', intro);
+      const word = intro.replace(/^[-#* ]+/, '').split(/[ ,:']/)[0];
+      for (const p of partials) assert.ok(!p.includes(word), `${intro}: ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('a prose line on its own is no suggestion; a line of code that starts like a preface is code', () => {
+    assert.strictEqual(cleanCompletion('Sure, I can help with that.', chat).text, '');
+    assert.strictEqual(cleanCompletion('Note that this returns the sum.', chat).text, '');
+    assert.strictEqual(cleanCompletion('summary = total;', { ...chat, prefix: 'function f() {\n  ', lineMode: 'multi' }).text, 'summary = total;');
+    assert.strictEqual(cleanCompletion('Note = a;', { ...chat, prefix: 'function f() {\n  ', lineMode: 'multi' }).text, 'Note = a;');
+    // in a comment the prose is what the user is writing
+    assert.strictEqual(cleanCompletion('Returns the sum of both numbers.', { ...chat, prefix: 'function f() {\n  // ' }).text, 'Returns the sum of both numbers.');
+  });
+
+  it('a fence with a language word opens a block; one with a sentence after it is no fence', () => {
+    assert.strictEqual(cleanCompletion('```typescript\na + b;\n```', chat).text, 'a + b;');
+    assert.strictEqual(cleanCompletion('~~~\na + b;\n~~~', chat).text, 'a + b;');
+    assert.strictEqual(cleanCompletion('```c#\na + b;\n```', chat).text, 'a + b;');
+    assert.strictEqual(cleanCompletion('```\na + b;\n``` and more', { ...chat, style: 'fim' }).text, 'a + b;');
+  });
+});
+
+describe('completion/filters: how much of a reply is kept', () => {
+  const csharp = (prefix: string, suffix: string): CleanContext =>
+    ctxOf({ prefix, suffix, languageId: 'csharp', lineMode: decideLineMode(prefix, suffix, 'csharp') });
+
+  it('a reply that ends with its statement still open ends after the first line that leaves the fewest brackets open', () => {
+    const ctx = csharp('class A {\n  void F() {\n    var x = Call(a, ', '\n    return;\n  }\n}');
+    assert.strictEqual(cleanCompletion('b,\n      c, d,\n      e, f', ctx).text, 'b,');
+    // the line that closes a bracket of the prefix is kept with the lines before it
+    assert.strictEqual(cleanCompletion('b,\n      c)\n      .Then(d', ctx).text, 'b,\n      c)');
+    // a statement that ends is kept whole
+    assert.strictEqual(cleanCompletion('b,\n      c);', ctx).text, 'b,\n      c);');
+    // a one-line reply is kept as it is
+    assert.strictEqual(cleanCompletion('b, c', ctx).text, 'b, c');
+    // a stray closer while the completion's own brackets are open ends it the same way
+    assert.strictEqual(cleanCompletion('b, G(\n      c, H(\n      d]', ctx).text, 'b, G(');
+  });
+
+  it('a fill-in-the-middle reply that repeats the keyword before the cursor loses the repeat; a repeated name stays', () => {
+    const prefixEchoOf = (prefix: string, reply: string, final = true) => prefixEcho.apply(reply, csharp(prefix, '\n}'), final).text;
+    assert.strictEqual(prefixEchoOf('class A {\n  void F(this ', 'this List<T> items)'), 'List<T> items)');
+    assert.strictEqual(prefixEchoOf('interface I<in ', 'in T>'), 'T>');
+    assert.strictEqual(prefixEchoOf('class A {\n  public ', 'public int X;'), 'int X;');
+    assert.strictEqual(prefixEchoOf('class A {\n  public Color ', 'Color { get; }'), 'Color { get; }');
+    assert.strictEqual(prefixEchoOf('class A {\n  return ', 'returned;'), 'returned;');
+    assert.strictEqual(prefixEchoOf('class A {\n  x = a.this ', 'this.b;'), 'this.b;');
+    // while streaming, the start of the keyword waits
+    assert.strictEqual(prefixEchoOf('class A {\n  void F(this ', 'thi', false), '');
+    assert.strictEqual(prefixEchoOf('class A {\n  void F(this ', 'thi', true), 'thi');
+    assert.strictEqual(prefixEchoOf('class A {\n  void F(this ', 'x', false), 'x');
   });
 });

@@ -27,6 +27,7 @@ import {
   type StatementShape,
   statementShape,
 } from './position';
+import { PREFACE, REASONING_OPEN, REASONING_TAGS, isProseLine, parseFenceOpen } from '../reply';
 
 export type ReplyStyle = 'fim' | 'chat';
 
@@ -98,10 +99,18 @@ export const stopSequences: StreamFilter = {
   },
 };
 
-const PROSE_START =
-  /^(?:sure\b|certainly\b|of course\b|here(?:'s| is| are)\b|the (?:missing|completed?|completion|code|rest)\b|this (?:code|completion|fills)\b|to (?:complete|fill)\b|completion\s*:|answer\s*:|output\s*:|i (?:have|would|will|'ve|'d)\b|below\b)/i;
+/** A completion's own introduction; the generic prefaces ("Here is", "Sure") are src/core/reply's `PREFACE`. */
+const PROSE_START = /^(?:the (?:missing|completed?|completion|code|rest)\b|this (?:code|completion|fills)\b|to (?:complete|fill)\b|completion\s*:|answer\s*:|output\s*:|i(?: would| will|'d)\b)/i;
+/** Marks of code: a line holding one is never prose (`summary = x;` is not the preface "Summary"). */
+const CODE_MARK = /[;{}=<>[\]`|&]|=>|\(\)|::|->/;
 const PROSE_AFTER = /^(?:this (?:code|completion|function|will|fills|adds|implementation)\b|note\b|explanation\b|the (?:above|code above|completion)\b|in this\b|i (?:have|added|used)\b|let me know\b)/i;
-const FENCE_LINE = /^[ \t]*(?:```+|~~~+)[\w+#.-]*[ \t]*$/;
+/** A fence line that opens (or, bare, closes) a block: the reply rules' opener with at most a language word after it. */
+const FENCE_LINE = {
+  test(line: string): boolean {
+    const open = parseFenceOpen(line);
+    return open !== undefined && /^[\w+#.-]*$/.test(open.info);
+  },
+};
 const TAGS = /<\/?(?:COMPLETION|completion|FILL_HERE|CURSOR)>|\{\{FILL_HERE\}\}|<\|?cursor\|?>/g;
 
 /**
@@ -156,7 +165,7 @@ export const chatWrapper: StreamFilter = {
     // A closing fence ends the completion.
     const bodyLines = lines(body);
     const closing = bodyLines.findIndex(
-      (l, k) => (final || k < bodyLines.length - 1) && /^[ \t]*(?:```+|~~~+)[ \t]*$/.test(l.line) && (opened || k > 0 || ctx.style === 'chat'),
+      (l, k) => (final || k < bodyLines.length - 1) && parseFenceOpen(l.line)?.info === '' && (opened || k > 0 || ctx.style === 'chat'),
     );
     // A paragraph of explanation after the code (before the closing fence, if there is one). Whichever
     // comes first ends the completion: the streaming pass sees the earlier one first.
@@ -184,9 +193,13 @@ export const chatWrapper: StreamFilter = {
   },
 };
 
+/**
+ * A line of prose: the reply rules' (src/core/reply: prefaces, sentences, headings) plus the openings
+ * of a completion's own introduction ("The missing code:", "Completion:").
+ */
 function isProse(line: string): boolean {
   const t = line.trim();
-  return PROSE_START.test(t) || (/^[A-Z][a-z'’]*(?: [a-z'’]+){3,}.*[:.!?]$/.test(t) && !/[;{}()=<>[\]`"]/.test(t));
+  return PROSE_START.test(t) || (isProseLine(t) && !CODE_MARK.test(t));
 }
 
 function inCommentOrString(linePrefix: string): boolean {
@@ -201,9 +214,11 @@ function couldBeProse(partial: string): boolean {
   const t = trimmed.toLowerCase().replace(/\s+:/, ':');
   if (t === '') return true;
   const starts = ['sure', 'certainly', 'of course', "here's", 'here is', 'here are', 'the missing', 'the complet', 'the code', 'the rest', 'this code', 'this complet', 'this fills', 'to complete', 'to fill', 'completion:', 'answer:', 'output:', 'below', "i'", 'i have', 'i will', 'i would'];
-  if (starts.some((s) => s.startsWith(t) || t.startsWith(s))) return true;
+  if (starts.some((s) => s.startsWith(t) || t.startsWith(s)) || (PREFACE.test(trimmed) && !CODE_MARK.test(trimmed))) return true;
+  // A Markdown heading, bullet or bold label still being written.
+  if (/^(?:#{2,6}(?:\s|$)|[-*+•](?:\s|$)|\d{1,2}[.)](?:\s|$)|\*\*)/.test(trimmed) && !CODE_MARK.test(trimmed)) return true;
   // The start of a sentence ("This returns the sum.").
-  return !/[;{}()=<>[\]`"]/.test(trimmed) && /^[A-Z][a-z'’]*(?:(?: [a-z'’]*){0,3}$|(?: [a-z'’]+){3})/.test(trimmed);
+  return !CODE_MARK.test(trimmed) && /^[A-Z“"'(]/.test(trimmed);
 }
 
 const TAG_NAMES = ['<COMPLETION>', '</COMPLETION>', '<completion>', '</completion>', '<FILL_HERE>', '</FILL_HERE>', '<CURSOR>', '</CURSOR>', '{{FILL_HERE}}', '<cursor>', '<|cursor|>'];
@@ -216,6 +231,27 @@ function withoutPartialTag(text: string): string {
   }
   return text;
 }
+
+/**
+ * Reasoning at the start of a reply (`<think>…</think>`, the tags of src/core/reply): never code. While
+ * the block (or its opening tag) is still arriving nothing goes through; once it closes, the answer
+ * after it does; a reply that only thought gives nothing.
+ */
+export const reasoning: StreamFilter = {
+  name: 'reasoning',
+  apply(text, _ctx, final) {
+    const head = text.trimStart();
+    // Whitespace alone, or the start of an opening tag, cannot be judged yet.
+    if (!final && (head === '' || REASONING_TAGS.some((tag) => `<${tag}>`.length > head.length && `<${tag}>`.startsWith(head.toLowerCase())))) return keep('');
+    const open = REASONING_OPEN.exec(head);
+    if (!open) return keep(text);
+    const close = new RegExp(`</${open[1]}>`, 'i').exec(head);
+    if (!close) return keep('');
+    const answer = head.slice(close.index + close[0].length);
+    // The line break after the closing tag is layout, not code; so are blank lines after it.
+    return keep(!final && answer.trim() === '' ? '' : answer.replace(/^(?:[ \t]*\r?\n)+/, ''));
+  },
+};
 
 /** A line of code ending like this is unfinished: what comes next belongs on the same line. */
 const UNFINISHED = /(?:[-+*/%&|^=<>!?~.]\s*|\b(?:return|await|yield|new|throw|in|of|not|and|or|is|if|elif|while|for|case|import|from|as|extends|implements|instanceof|typeof|lambda|assert|raise|del)\s*|^(?:[\w$@.<>[\]?]+[ \t]+)+)$/;
@@ -263,6 +299,11 @@ function couldBeComment(partial: string, languageId: string): boolean {
   return marker.startsWith(t) || isCommentLine(t, languageId) || '/*'.startsWith(t);
 }
 
+/** Keywords that never follow themselves in code, so a reply that starts with the one before the cursor repeats it. */
+const REPEATABLE_NEVER = new Set(
+  'in out ref this return new public private protected internal static readonly const final var let val def async await yield throw import from class interface struct enum abstract override virtual sealed'.split(' '),
+);
+
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
  * indentation), sometimes with a line or two above it. That echo is dropped. Fill-in-the-middle
@@ -276,9 +317,20 @@ export const prefixEcho: StreamFilter = {
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
       const echo = linePrefix.trimStart();
-      if (echo.replace(/\s/g, '').length < 3 || shapeOf(ctx).kind !== 'statement') return keep(text);
-      if (text.startsWith(echo)) return keep(text.slice(echo.length));
-      return keep(!final && text !== '' && echo.startsWith(text) ? '' : text);
+      if (shapeOf(ctx).kind !== 'statement') return keep(text);
+      if (echo.replace(/\s/g, '').length >= 3) {
+        if (text.startsWith(echo)) return keep(text.slice(echo.length));
+        if (!final && text !== '' && echo.startsWith(text)) return keep('');
+      }
+      // The keyword just before the cursor written again (`(this |` → `this List<T> items`): a keyword
+      // never follows itself. (A name may: `Color Color`, a property named after its type.)
+      const word = /(?:^|[^\w$])([a-z]+)[ \t]+$/.exec(linePrefix)?.[1];
+      if (word !== undefined && REPEATABLE_NEVER.has(word)) {
+        const again = new RegExp(`^${word}[ \\t]+`).exec(text);
+        if (again) return keep(text.slice(again[0].length));
+        if (!final && (word + ' ').startsWith(text)) return keep('');
+      }
+      return keep(text);
     }
     const prefixLines = ctx.prefix.split('\n');
     const candidates: string[] = [];
@@ -414,6 +466,8 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
   /** The previous line may have ended the statement, unless this line continues it (`pending` says how). */
   let pending: 'line' | 'block' | undefined;
   let lastEnd = 0;
+  /** The end of the first complete line of code that leaves the fewest brackets open. */
+  let shallowest: { end: number; depth: number } | undefined;
   for (let i = 0; i < ls.length; i++) {
     const { line, start } = ls[i];
     const complete = final || i < ls.length - 1;
@@ -464,10 +518,16 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
       last = { index: at, char, closedMine: false };
       return true;
     });
-    if (stop) return complete ? stop : { at: stop.at, hold: true };
+    if (stop) {
+      if (!complete) return { at: stop.at, hold: true };
+      // A closer that closes none of the completion's brackets while some are still open: the
+      // completion is unbalanced there too, and ends where it ends at the end of a reply.
+      return stack.length > 0 && shallowest && text.slice(shallowest.end, stop.at).trim() !== '' ? { at: shallowest.end } : stop;
+    }
     if (!complete) return undefined;
     if (!started || !last) continue;
     lastEnd = start + line.length;
+    if (!shallowest || stack.length < shallowest.depth) shallowest = { end: lastEnd, depth: stack.length };
     const lastCode = last;
     const tail = text.slice(start, lastCode.index + 1);
     if (stack.length > 0) {
@@ -491,6 +551,10 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
     if (!directive && (shape.semicolons || OPEN_END.test(tail))) continue;
     pending = 'line';
   }
+  // The reply ended with the statement's brackets still open: the model ran on (a list it keeps
+  // extending, unrelated code) or was cut off. It ends after the first line that leaves the fewest open
+  // (cleaning that again changes nothing: it is one line, or its brackets are balanced from there).
+  if (final && shallowest && stack.length > 0 && text.slice(shallowest.end).trim() !== '') return { at: shallowest.end };
   return undefined;
 }
 
@@ -620,10 +684,13 @@ export const restOfLine: StreamFilter = {
     const t = text.trimEnd();
     if (!final || !rest || t.includes('\n') || !t.endsWith(rest) || t.length <= rest.length) return keep(text);
     const stripped = t.slice(0, t.length - rest.length);
-    // `a;;` before `;`: which one is the duplicate is a guess; leave it.
-    if (stripped.trimEnd().endsWith(rest) && !/[)\]}]/.test(rest)) return keep(text);
     const linePrefix = linePrefixOf(ctx.prefix);
-    if (imbalance(linePrefix, stripped + rest, ctx.languageId) > imbalance(linePrefix, t + rest, ctx.languageId)) return keep(text);
+    const kept = imbalance(linePrefix, t + rest, ctx.languageId);
+    const dropped = imbalance(linePrefix, stripped + rest, ctx.languageId);
+    if (dropped > kept) return keep(text);
+    // `a;;` before `;` (or `a))` before `)` where brackets cannot tell, in a string): which one is the
+    // duplicate is a guess; leave it. (Dropping one would leave a text that loses another when cleaned again.)
+    if (dropped === kept && stripped.trimEnd().endsWith(rest)) return keep(text);
     return keep(stripped.trimEnd());
   },
 };
@@ -729,6 +796,7 @@ export const blockScope: StreamFilter = {
 /** The filters in the order they run. */
 export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   stopSequences,
+  reasoning,
   chatWrapper,
   leadingBreak,
   prefixEcho,
