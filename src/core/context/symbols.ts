@@ -169,8 +169,12 @@ export function symbolSnippets(
     const snippet = outline(decl, name, lines);
     if (!snippet) return;
     push(snippet);
-    // The types a function's signature mentions, one level deep.
-    if (depth === 0 && !/^(?:class|interface|struct|record|enum|trait|object)$/.test(decl.kind)) {
+    const header = snippet.text.split('\n').find((l) => l.includes(name)) ?? '';
+    if (/^(?:class|interface|struct|record|trait|object)$/.test(decl.kind)) {
+      // A type's members include its bases' (`class A(B, C):`, `extends B implements C`, `: B`), a few levels up.
+      if (depth < 3) for (const base of typeNames(header.slice(header.indexOf(name) + name.length))) visit(base, lines, depth + 1);
+    } else if (depth === 0) {
+      // The types a function's signature mentions, one level deep.
       for (const type of typeNames(snippet.text.split('\n').slice(0, 3).join(' '))) visit(type, o.typeLines, 1);
     }
   };

@@ -36,7 +36,12 @@ export function modulePaths(module: string, currentPath: string): string[] {
   const rest = module.slice(dots).split('.').filter(Boolean);
   const dir = currentPath.includes('/') ? currentPath.slice(0, currentPath.lastIndexOf('/')).split('/') : [];
   const base = dots > 0 ? dir.slice(0, Math.max(0, dir.length - (dots - 1))) : [];
-  const path = [...base, ...rest].join('/');
-  if (!path) return [];
-  return [`${path}.py`, `${path}/__init__.py`];
+  if (rest.length === 0 && base.length === 0) return [];
+  // An absolute import is looked up from the workspace root, then from the file's folder and the
+  // folders above it (scripts run from their own folder, `src/` layouts).
+  const roots = dots > 0 ? [base] : [[], ...dir.map((_, i) => dir.slice(0, dir.length - i)), ['src']];
+  return roots.flatMap((root) => {
+    const path = [...root, ...rest].join('/');
+    return [`${path}.py`, `${path}/__init__.py`];
+  });
 }
