@@ -41,20 +41,28 @@ const DEFAULTS: Required<SymbolOptions> = { maxSymbols: 8, maxChars: 4800, recei
 /** Capitalised names that are never worth a lookup (the language's own vocabulary). */
 const COMMON_TYPES = /^(?:Promise|Record|Array|Map|Set|String|Number|Boolean|Date|Error|Partial|Readonly|Omit|Pick|Self|None|True|False|Object|Override|Integer|Long|Double|Float|List|Optional|Exception|Override|Deprecated|TODO|FIXME)$/;
 
-/**
- * What the names in `text` are, from their declarations in it: one pass per pattern, and for a name
- * declared more than once the declaration furthest into the text wins (the nearest before the cursor
- * when `text` ends there; a local variable shadows a field).
- */
-export function declaredMeanings(text: string): Map<string, NameMeaning> {
+type Found = readonly { name: string; meaning: NameMeaning }[];
+
+/** Declarations found per line, remembered: a keystroke re-reads only the line it changed. */
+const MEMO_LIMIT = 20_000;
+let lineMemo = new Map<string, Found>();
+const NOTHING: Found = [];
+
+/** Lines that cannot declare anything (no `=`, `:`, `import`, and no capitalised word before a name). */
+const INERT = /^[^=:A-Z]*$/;
+
+function declarationsInLine(line: string): Found {
+  if (INERT.test(line) && !/\bimport\b/.test(line)) return NOTHING;
+  const hit = lineMemo.get(line);
+  if (hit) return hit;
   const found: { at: number; name: string; meaning: NameMeaning }[] = [];
   const scan = (re: RegExp, add: (m: RegExpExecArray) => void) => {
-    for (let m = re.exec(text); m; m = re.exec(text)) add(m);
+    for (let m = re.exec(line); m; m = re.exec(line)) add(m);
   };
   // `import a.b as name`
-  scan(/^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)/gm, (m) => found.push({ at: m.index, name: m[2], meaning: { module: m[1] } }));
+  scan(/^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)/g, (m) => found.push({ at: m.index, name: m[2], meaning: { module: m[1] } }));
   // `from a import b, c as d` (a name imported from a module may itself be a module)
-  scan(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]+)/gm, (m) => {
+  scan(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w \t,]+)/g, (m) => {
     for (const item of m[2].split(',')) {
       const parts = item.trim().split(/\s+as\s+/);
       if (!/^\w+$/.test(parts[0]) || (parts[1] !== undefined && !/^\w+$/.test(parts[1]))) continue;
@@ -64,12 +72,31 @@ export function declaredMeanings(text: string): Map<string, NameMeaning> {
   // `Type name =`, `Type<A> name;`, `Type[] name)` (typed declarations and parameters)
   scan(/\b([A-Z][\w$]*)(?:<[^;=(){}\n]{0,80}>)?(?:\[\])*\??[ \t]+([A-Za-z_$][\w$]*)[ \t]*[=;,)]/g, (m) => found.push({ at: m.index, name: m[2], meaning: { type: m[1] } }));
   // `name: Type`, `self.name: Type`
-  scan(/([A-Za-z_$][\w$]*)\s*:\s*(?:[\w.]+\.)?([A-Z][\w$]*)/g, (m) => found.push({ at: m.index, name: m[1], meaning: { type: m[2] } }));
+  scan(/(?<![\w$])([A-Za-z_$][\w$]*)[ \t]*:[ \t]*(?:[\w.]+\.)?([A-Z][\w$]*)/g, (m) => found.push({ at: m.index, name: m[1], meaning: { type: m[2] } }));
   // `name = Type(…)`, `name = new Type(…)`, `self.name = pkg.Type(…)`, `var name = await Type.create(…)`
-  scan(/([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+|await\s+)?(?:[a-z_][\w$]*\.)*([A-Z][\w$]*)\s*[(<.{]/g, (m) => found.push({ at: m.index, name: m[1], meaning: { type: m[2] } }));
-  found.sort((a, b) => a.at - b.at);
+  scan(/(?<![\w$])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:new[ \t]+|await[ \t]+)?(?:[a-z_][\w$]*\.)*([A-Z][\w$]*)[ \t]*[(<.{]/g, (m) => found.push({ at: m.index, name: m[1], meaning: { type: m[2] } }));
+  found.sort((x, y) => x.at - y.at);
+  const result: Found = found.length ? found.map(({ name, meaning }) => ({ name, meaning })) : NOTHING;
+  if (lineMemo.size >= MEMO_LIMIT) lineMemo = new Map();
+  lineMemo.set(line, result);
+  return result;
+}
+
+/**
+ * What the names in `text` are, from their declarations in it (read line by line, each line's
+ * findings remembered): for a name declared more than once the declaration furthest into the text
+ * wins (the nearest before the cursor when `text` ends there; a local variable shadows a field).
+ */
+export function declaredMeanings(text: string): Map<string, NameMeaning> {
   const out = new Map<string, NameMeaning>();
-  for (const f of found) out.set(f.name, f.meaning);
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    for (const f of declarationsInLine(line)) out.set(f.name, f.meaning);
+    if (end < 0) break;
+    start = end + 1;
+  }
   return out;
 }
 
@@ -120,6 +147,17 @@ export function nearbyIdentifiers(text: string, minLength = 3): string[] {
     out.push(n);
   }
   return out;
+}
+
+/**
+ * Capitalised names (`Foo`, `FooBar`; not `FOO`) mentioned in `text`, nearest `cursorAt` first: those
+ * before it from the nearest back, then those after it.
+ */
+export function mentionedTypes(text: string, cursorAt: number): string[] {
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const m of text.matchAll(/(?<![\w$])[A-Z][a-z][\w$]*/g)) (m.index < cursorAt ? before : after).push(m[0]);
+  return [...new Set([...before.reverse(), ...after])];
 }
 
 /** Capitalised identifiers in a signature (parameter and return types) worth one more lookup. */
@@ -216,8 +254,7 @@ export function symbolSnippets(
   }
   // Types the file mentions, nearest the cursor first: the prefix's end, then the suffix's start.
   const cursorAt = Math.max(0, text.length - Math.min(around!.suffix.length, 8_000));
-  const mentioned = [...nearbyIdentifiers(text.slice(0, cursorAt)).filter((n) => /^[A-Z][a-z]/.test(n)), ...nearbyIdentifiers(text.slice(cursorAt)).reverse().filter((n) => /^[A-Z][a-z]/.test(n))];
-  for (const name of mentioned) {
+  for (const name of mentionedTypes(text, cursorAt)) {
     if (full()) break;
     visit(name, o.typeLines);
   }
