@@ -124,6 +124,56 @@ describe('context/symbols: outlines from the workspace index', () => {
   });
 });
 
+describe('context/symbols: order, limits and places', () => {
+  const files: Record<string, string> = {
+    'lib/Far.java': 'public class Far {\n  public void far() {\n  }\n}\n',
+    'lib/Near.java': 'public class Near {\n  public void near() {\n  }\n}\n',
+    'lib/Listing.java': 'public class Listing {\n  public void items() {\n  }\n}\n',
+    'lib/Big.java': `public class Big {\n${Array.from({ length: 60 }, (_, i) => `  public int m${i}() { return ${i}; }`).join('\n')}\n}\n`,
+    'pkg/helpers.py': `${Array.from({ length: 45 }, (_, i) => `def h${i}():\n    pass\n`).join('\n')}`,
+  };
+  const prefix = 'import lib.Far;\n\nclass Use {\n  void f(Near near, Listing listing, Big big) {\n    int x = 1;\n    ';
+
+  it('names at the cursor first, then imports, then mentioned types; each stage stops at the limit', async () => {
+    const index = await indexOf(files);
+    const all = symbolSnippets(index, 'app/Use.java', 'int x = 1;', { prefix, suffix: '' });
+    assert.deepEqual(all.map((s) => s.symbol), ['Far', 'Big', 'Listing', 'Near']);
+    for (let n = 1; n <= 4; n++) assert.deepEqual(symbolSnippets(index, 'app/Use.java', 'int x = 1;', { prefix, suffix: '' }, { maxSymbols: n }).map((s) => s.symbol), all.slice(0, n).map((s) => s.symbol));
+    const near = symbolSnippets(index, 'app/Use.java', 'near.', { prefix: `${prefix}near.`, suffix: '' }, { maxSymbols: 1 });
+    assert.deepEqual(near.map((s) => s.symbol), ['Near']);
+    assert.deepEqual(symbolSnippets(index, 'app/Use.java', 'x', { prefix: 'class A { Listing l; }', suffix: '' }, { maxSymbols: 1 }).map((s) => s.symbol), ['Listing'], 'Listing is not List');
+  });
+
+  it('the receiver\'s type gets a longer outline than other types; places are the declaration\'s lines', async () => {
+    const index = await indexOf(files);
+    const receiver = symbolSnippets(index, 'app/Use.java', 'big.', { prefix: 'Big big = make();\nbig.', suffix: '' }, { maxSymbols: 1 });
+    const other = symbolSnippets(index, 'app/Use.java', 'Big b', { prefix: 'Big b', suffix: '' }, { maxSymbols: 1 });
+    assert.equal(receiver[0].text.split('\n').length, 40);
+    assert.equal(other[0].text.split('\n').length, 24);
+    assert.deepEqual([receiver[0].startLine, receiver[0].endLine], [0, 40]);
+    assert.equal(receiver[0].path, 'lib/Big.java');
+  });
+
+  it('a module outline lists at most 40 top-level definitions, with their lines', async () => {
+    const index = await indexOf(files);
+    const [mod] = symbolSnippets(index, 'app/main.py', 'helpers.', { prefix: 'from pkg import helpers\nhelpers.', suffix: '' });
+    const lines = mod.text.split('\n');
+    assert.equal(lines.length, 40);
+    assert.deepEqual([lines[0], lines[39]], ['def h0():', 'def h39():']);
+    assert.deepEqual([mod.startLine, mod.endLine, mod.symbol], [0, 39 * 3 + 1, 'pkg.helpers']);
+  });
+
+  it('imports: only whole import statements at a line start, static imports by their class, Python lists in parentheses', () => {
+    assert.deepEqual(importedNames('// see import a.B;\nString s = "import c.D;";\n  import e.F;\nimport Solo;'), ['F']);
+    assert.deepEqual(importedNames('import static a.b.Colors.*;\nimport a.b.Util.Inner;'), ['Colors', 'Inner']);
+    assert.deepEqual(importedNames('from m import (A, B as C)'), ['A', 'B']);
+    assert.deepEqual(importedNames('using System.Text;\nusing static System.Math;'), ['Math']);
+    assert.deepEqual(declaredMeanings('from m import (A, B as C, d.e)').get('C'), { module: 'm.B' });
+    assert.equal(declaredMeanings('from m import A as').has('as'), false);
+    assert.equal(declaredMeanings('from . import x').get('x')?.module, '.x');
+  });
+});
+
 describe('context/redact: private-key look-back', () => {
   it('finds a key block begun before the offset, within the last 64 KB only', () => {
     const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIabc\n';
