@@ -6,9 +6,12 @@ import fc from 'fast-check';
 import { containsIdentifier } from '../../eval/kinds/retrieval';
 import { runSuite } from '../../eval/run';
 import { insidePrivateKey } from '../../src/core/context/redact';
-import { declaredMeanings, importedNames, mentionedTypes, nearbyIdentifiers, symbolSnippets, typeNames } from '../../src/core/context/symbols';
+import { declaredMeanings, forgetDeclarations, importedNames, mentionedTypes, nearbyIdentifiers, symbolSnippets, typeNames } from '../../src/core/context/symbols';
 import { modulePaths } from '../../src/core/context/types';
 import { WorkspaceIndex } from '../../src/core/context/workspaceIndex';
+
+// Every test reads lines afresh: a memo filled by an earlier test must not answer for this one.
+beforeEach(() => forgetDeclarations());
 
 async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
   const index = new WorkspaceIndex({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p], exclude: () => [], yieldToLoop: () => Promise.resolve() });

@@ -48,6 +48,11 @@ const MEMO_LIMIT = 20_000;
 let lineMemo = new Map<string, Found>();
 const NOTHING: Found = [];
 
+/** Forgets the remembered lines (tests: each starts from an empty memo). */
+export function forgetDeclarations(): void {
+  lineMemo = new Map();
+}
+
 /** Lines that cannot declare anything (no `=`, `:`, `import`, and no capitalised word before a name). */
 const INERT = /^[^=:A-Z]*$/;
 
