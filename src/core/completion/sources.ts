@@ -3,9 +3,9 @@
  * benchmark and the retrieval eval all assemble the same context. Each has its own time limit.
  */
 import type { ContextSource } from '../context/gather';
-import { type DefinitionSnippet, outlineBlock } from '../context/definitions';
+import type { DefinitionSnippet } from '../context/definitions';
 import { importedPaths } from '../context/imports';
-import { meaningOf, modulePaths, readableText, receiverAtCursor } from '../context/types';
+import { type SymbolOptions, symbolSnippets } from '../context/symbols';
 import type { OpenDocument, OpenEditorSnippets, RecentEdits, RetrievalQuery, Snippet } from '../context/snippets';
 import { type WorkspaceIndex, languageFamily } from '../context/workspaceIndex';
 
@@ -75,90 +75,22 @@ export function workspaceSource(
   };
 }
 
-/** Capitalised identifiers in a signature (parameter and return types) worth one more lookup. */
-function typeNames(text: string): string[] {
-  return [...new Set(text.match(/\b[A-Z][A-Za-z0-9_]*\b/g) ?? [])].filter((n) => n.length > 2 && !/^(?:Promise|Record|Array|Map|Set|String|Number|Boolean|Date|Error|Partial|Readonly|Omit|Pick|Self|None|True|False)$/.test(n));
-}
-
 /**
- * Definitions from the workspace index, without a language server: for the names near the cursor
- * (the receiver of the `.` the cursor follows first), what each is — the type a variable, field or
- * parameter is declared with in the current file, the module an import alias stands for, or a type
- * or function declared elsewhere by that name — as outlines (header, public members, folded bodies),
- * plus the types their signatures mention, one level deep.
+ * Definitions from the workspace index, without a language server (see `context/symbols.ts`): outlines
+ * of the types and modules the names at the cursor stand for, of what the file imports, and of the
+ * workspace's types it mentions.
  */
 export function symbolsSource(
   index: WorkspaceIndex,
-  options: { maxSymbols?: number; timeLimitMs?: number; around?: () => { prefix: string; suffix: string } } = {},
+  options: SymbolOptions & { timeLimitMs?: number; around?: () => { prefix: string; suffix: string } } = {},
 ): ContextSource {
-  const maxSymbols = options.maxSymbols ?? 4;
   return {
     name: 'symbols',
     timeLimitMs: options.timeLimitMs ?? SOURCE_LIMITS.workspace,
     ...SOURCE_RANKS.symbols,
     fetch: (query): Snippet[] => {
       if (index.status === 'idle') void index.start();
-      const out: Snippet[] = [];
-      const seen = new Set<string>();
-      const outline = (path: string, line: number, name: string, members: boolean) => {
-        const lines = index.lines(path, Math.max(0, line - 1), line + 120);
-        if (!lines) return undefined;
-        const offset = line - Math.max(0, line - 1);
-        const block = outlineBlock(lines, offset, members ? 28 : 16, { membersOnly: members });
-        const start = line - offset + block.startLine;
-        const snippet: Snippet = { path, text: block.text, startLine: start, endLine: line - offset + block.endLine, symbol: name };
-        out.push(snippet);
-        return snippet;
-      };
-      const visit = (name: string, depth: number, members = false) => {
-        if (out.length >= maxSymbols || seen.has(name)) return;
-        seen.add(name);
-        const decl = index.declarationsOf(name).find((d) => d.path !== query.path);
-        if (!decl) return;
-        const snippet = outline(decl.path, decl.line, name, members);
-        if (snippet && depth === 0) for (const type of typeNames(snippet.text.split('\n').slice(0, 3).join(' '))) visit(type, 1, members);
-      };
-      const visitModule = (module: string) => {
-        const key = `module:${module}`;
-        if (out.length >= maxSymbols || seen.has(key)) return;
-        seen.add(key);
-        const path = modulePaths(module, query.path).find((p) => p !== query.path && index.has(p));
-        if (!path) return;
-        const lines = index.lines(path, 0, 4000) ?? [];
-        const defs = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^(?:async\s+)?(?:def|class)\s+[A-Za-z]/.test(l));
-        if (defs.length === 0) return;
-        out.push({ path, text: defs.slice(0, 40).map(({ l }) => l.trimEnd()).join('\n'), startLine: defs[0].i, endLine: defs[Math.min(defs.length, 40) - 1].i + 1, symbol: module });
-      };
-      const around = options.around?.();
-      const text = around ? readableText(around.prefix, around.suffix) : '';
-      const receiver = around ? receiverAtCursor(around.prefix) : undefined;
-      const names = nearbyIdentifiers(query.text);
-      if (receiver) names.unshift(receiver);
-      let resolved = 0;
-      for (const name of names) {
-        if (out.length >= maxSymbols) break;
-        // What a name near the cursor is, from its declaration in this file (a few of the nearest).
-        const meaning = text && resolved < 6 && !seen.has(name) ? meaningOf(name, text) : undefined;
-        if (text && !/^[A-Z]/.test(name)) resolved++;
-        if (meaning?.module) visitModule(meaning.module);
-        else if (meaning?.type) visit(meaning.type, 0, true);
-        visit(name, 0, name === receiver);
-      }
-      return out;
+      return symbolSnippets(index, query.path, query.text, options.around?.(), options);
     },
   };
-}
-
-/** Identifiers of the query text, nearest the end (the cursor) first. */
-function nearbyIdentifiers(text: string): string[] {
-  const all = text.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? [];
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (let i = all.length - 1; i >= 0; i--) {
-    const n = all[i];
-    if (n.length < 3 || seen.has(n)) continue;
-    seen.add(n);
-    out.push(n);
-  }
-  return out;
 }

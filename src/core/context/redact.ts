@@ -401,8 +401,10 @@ export function redactSecrets(text: string, vault: SecretVault = new SecretVault
  */
 export function insidePrivateKey(text: string, offset: number): boolean {
   const from = Math.max(0, offset - 65_536);
-  const begin = text.lastIndexOf('-----BEGIN ', offset);
-  if (begin < from) return false;
+  // Searched in the last 64 KB only: a huge file's whole prefix is not scanned per keystroke.
+  const within = text.slice(from, offset + '-----BEGIN '.length).lastIndexOf('-----BEGIN ');
+  if (within < 0) return false;
+  const begin = from + within;
   const line = text.slice(begin, text.indexOf('\n', begin) < 0 ? text.length : text.indexOf('\n', begin));
   if (!new RegExp(`^-----BEGIN ${PEM_LABEL}-----`).test(line)) return false;
   const end = text.indexOf('-----END ', begin);

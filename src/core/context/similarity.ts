@@ -15,8 +15,21 @@ const STOP_WORDS = new Set([
   'await', 'try', 'catch', 'finally', 'throw', 'end', 'then', 'elif', 'with', 'as', 'break', 'continue',
 ]);
 
+/** Sub-words per identifier, remembered (the same names recur in every query and window). */
+const SUBWORD_MEMO_LIMIT = 50_000;
+let subwordMemo = new Map<string, readonly string[]>();
+
 /** Splits `parseHTTPResponse_v2` into `parse`, `http`, `response`, `v2` (all lower case). */
-function subwords(identifier: string): string[] {
+function subwords(identifier: string): readonly string[] {
+  let parts = subwordMemo.get(identifier);
+  if (parts) return parts;
+  parts = splitSubwords(identifier);
+  if (subwordMemo.size >= SUBWORD_MEMO_LIMIT) subwordMemo = new Map();
+  subwordMemo.set(identifier, parts);
+  return parts;
+}
+
+function splitSubwords(identifier: string): string[] {
   return identifier
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

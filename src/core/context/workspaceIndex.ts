@@ -115,6 +115,8 @@ const defaultYield = () => new Promise<void>((resolve) => setImmediate(resolve))
 export class WorkspaceIndex {
   private readonly termIds = new Map<string, number>();
   private df: Int32Array = new Int32Array(1024);
+  /** Term count of each window by id, 0 once removed: scoring reads lengths from here, not the window objects. */
+  private lengths: Float64Array = new Float64Array(1024);
   private postings: number[][] = [];
   private readonly files = new Map<string, number>();
   /** Score accumulator reused across queries (zeroed after each). */
@@ -229,6 +231,12 @@ export class WorkspaceIndex {
         this.postings[id].push(windowId * TF_SLOTS + Math.min(c, TF_SLOTS - 1));
       }
       this.windows.push({ fileId, startLine, endLine, termIds, length: ts.length });
+      if (windowId >= this.lengths.length) {
+        const grown = new Float64Array(Math.max(windowId + 1, this.lengths.length * 2));
+        grown.set(this.lengths);
+        this.lengths = grown;
+      }
+      this.lengths[windowId] = ts.length;
       file.windowIds.push(windowId);
       this.liveWindows++;
       this.totalLength += ts.length;
@@ -244,6 +252,7 @@ export class WorkspaceIndex {
       for (const t of w.termIds) this.df[t]--;
       this.totalLength -= w.length;
       this.windows[id] = undefined;
+      this.lengths[id] = 0;
       this.liveWindows--;
       this.deadWindows++;
     }
@@ -305,21 +314,27 @@ export class WorkspaceIndex {
     qTerms.sort((a, b) => a.df - b.df);
     if (this.scratch.length < this.windows.length) this.scratch = new Float64Array(Math.max(1024, this.windows.length * 2));
     const scores = this.scratch;
+    const lengths = this.lengths;
     const touched: number[] = [];
+    // BM25's length normalisation, K1 × (1 − B + B × length / avg) = base + slope × length.
+    const base = BM25_K1 * (1 - BM25_B);
+    const slope = (BM25_K1 * BM25_B) / avg;
     let checked = 0;
     let visited = 0;
     for (const { id, df } of qTerms) {
       // Rarest terms first; past a fixed amount of work the common ones are not worth their cost.
       if (visited > MAX_POSTINGS_PER_QUERY) break;
       visited += this.postings[id].length;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (const posting of this.postings[id]) {
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (BM25_K1 + 1);
+      const list = this.postings[id];
+      for (let p = 0; p < list.length; p++) {
+        const posting = list[p];
         const windowId = Math.floor(posting / TF_SLOTS);
-        const w = this.windows[windowId];
-        if (!w) continue;
-        const f = posting % TF_SLOTS;
+        const length = lengths[windowId];
+        if (length === 0) continue;
+        const f = posting - windowId * TF_SLOTS;
         if (scores[windowId] === 0) touched.push(windowId);
-        scores[windowId] += (idf * f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * w.length) / avg));
+        scores[windowId] += (idf * f) / (f + base + slope * length);
       }
       if (options.deadline !== undefined && (++checked & 3) === 0 && performance.now() > options.deadline) break;
     }
@@ -350,6 +365,7 @@ export class WorkspaceIndex {
     this.files.clear();
     this.fileList.length = 0;
     this.windows = [];
+    this.lengths = new Float64Array(0);
     this.postings = [];
     this.termIds.clear();
     this.declarations.clear();
