@@ -185,6 +185,41 @@ describe('completion/engine against the scripted server', () => {
     assert.ok(prompt.includes('formatPrice'));
     assert.ok(!prompt.includes(token));
   });
+  describe('redacted secrets in the reply', () => {
+    const j = (...parts: string[]) => parts.join('');
+    const TOKEN = j('ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD');
+    const OTHER = j('ghp_', 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2');
+
+    it('a placeholder for a token the document holds becomes the token: the placeholder never reaches the ghost text', async () => {
+      server.enqueue({ reply: '"<redacted:github-token>";' });
+      const out = await engine.provide(doc(`const primary = "${TOKEN}";\nconst copy = `), settings, live());
+      const prompt: string = completions()[0].body.prompt;
+      assert.ok(prompt.includes('<redacted:github-token>') && !prompt.includes(TOKEN));
+      assert.strictEqual(out.text, `"${TOKEN}";`);
+    });
+
+    it('a placeholder for a secret from another file, or one never handed out, is not shown (nor is the secret)', async () => {
+      const source = { name: 'defs', timeLimitMs: 50, priority: 5, order: 1, fetch: () => [{ path: 'src/keys.ts', text: `export const key = "${OTHER}";` }] };
+      server.enqueue({ reply: '"<redacted:github-token>";' }, { reply: 'login(user);\nconst k = "<redacted:secret-3>";\nmore();' });
+      const other = await engine.provide(doc('const copy = ', '\n', { sources: [source] }), settings, live());
+      assert.ok(completions()[0].body.prompt.includes('"<redacted:github-token>"'));
+      assert.strictEqual(other.text, '');
+      const invented = await engine.provide(doc('function f() {\n  ', '\n}\n'), settings, live());
+      assert.ok(!invented.text.includes('<redacted:'), invented.text);
+      assert.strictEqual(invented.text, 'login(user);');
+    });
+
+    it('a cached reply is mapped back with the document as it is now', async () => {
+      server.enqueue({ reply: '"<redacted:github-token>";' });
+      const first = await engine.provide(doc(`const primary = "${TOKEN}";\nconst copy = `), settings, live());
+      assert.strictEqual(first.text, `"${TOKEN}";`);
+      // The token changed: the prompt is the same (the model saw a placeholder both times).
+      const again = await engine.provide(doc(`const primary = "${OTHER}";\nconst copy = `), settings, live());
+      assert.deepStrictEqual([again.text, again.via], [`"${OTHER}";`, 'cache']);
+      assert.strictEqual(completions().length, 1);
+    });
+  });
+
   describe('replies cut off or thinking', () => {
     it('a reply cut off by the token limit keeps its last line only when that line is complete', async () => {
       server.enqueue({ reply: 'computeTotal(it', finishReason: 'length' });

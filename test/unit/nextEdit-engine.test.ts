@@ -136,6 +136,21 @@ describe('nextEdit/engine against the scripted server', () => {
     assert.ok(user.includes(`${MARKERS.regionStart}\nfunction area(width${MARKERS.cursor}, h) {\n  return w * h;\n}\n`), user);
   });
 
+  it('a rewrite that echoes a redacted token as its placeholder proposes only the real change, never the placeholder', async () => {
+    const token = ['ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD'].join('');
+    const text = `function area(w, h) {\n  const auth = "${token}";\n  return w * h;\n}\n`;
+    server.enqueue({ reply: reply('function area(width, h) {\n  const auth = "<redacted:github-token>";\n  return width * h;\n}\n') });
+    engine.track('src/area.ts', text);
+    renameW();
+    await outcome();
+    const o = outcomes[0];
+    assert.equal(o.kind, 'proposal', JSON.stringify(o));
+    if (o.kind !== 'proposal') return;
+    assert.deepEqual(o.proposal.hunks, [{ start: 2, oldLines: ['  return w * h;'], newLines: ['  return width * h;'] }]);
+    const user = server.requests.find((r) => r.endpoint === 'chat')!.body.messages[1].content as string;
+    assert.ok(user.includes('<redacted:github-token>') && !user.includes(token));
+  });
+
   it('the same prompt again is answered from the cache; zeta format uses /v1/completions', async () => {
     settings.promptFormat = 'zeta';
     server.enqueue({ reply: reply('function area(width, h) {\n  return width * h;\n}\n'), endpoint: 'completions' });
