@@ -69,14 +69,18 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('typing through the suggestion still streaming follows it instead of sending another', async () => {
-    server.enqueue({ chunks: ['compute', 'Total', '(items);'], delayFirstMs: 30, delayBetweenMs: 60 });
+    // The server holds the reply after its first piece until the user has typed: no race with the clock.
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    server.enqueue({ chunks: ['compute', 'Total', '(items);'], hold });
     const a = new AbortController();
     const first = engine.provide(doc('const total = '), settings, a.signal);
-    await server.waitForRequests(1);
+    await server.waitForRequests(1, 60_000);
     // the editor cancels the first call when the user types, then calls again
-    await new Promise((r) => setTimeout(r, 50));
     a.abort();
-    const second = await engine.provide(doc('const total = co'), settings, live());
+    const typing = engine.provide(doc('const total = co'), settings, live());
+    release();
+    const second = await typing;
     assert.strictEqual((await first).text, '');
     assert.deepStrictEqual([second.text, second.via], ['mputeTotal(items);', 'follow']);
     assert.strictEqual(completions().length, 1);
@@ -84,7 +88,7 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('a superseded request is aborted at once: the server sees the stream closed', async () => {
-    server.enqueue({ reply: 'slow();', delayFirstMs: 3000 }, { reply: 'fast();' });
+    server.enqueue({ reply: 'slow();', delayFirstMs: 60_000 }, { reply: 'fast();' });
     const a = new AbortController();
     const first = engine.provide(doc('one('), settings, a.signal);
     await server.waitForRequests(1);
@@ -92,7 +96,7 @@ describe('completion/engine against the scripted server', () => {
     const second = await engine.provide(doc('two = '), settings, live());
     assert.strictEqual(second.text, 'fast();');
     assert.strictEqual((await first).via, 'none');
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'first request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'first request aborted');
     assert.strictEqual(engine.stats.requestsAborted, 1);
   });
 
@@ -107,11 +111,12 @@ describe('completion/engine against the scripted server', () => {
 
   it('closes the stream once a single-line suggestion has its line', async () => {
     const many = Array.from({ length: 60 }, (_, i) => `line${i}();\n`);
-    server.enqueue({ chunks: ['first();', '\n', ...many], delayBetweenMs: 15 });
+    // 60 more lines at 500 ms each: only a client that never closes would see the end.
+    server.enqueue({ chunks: ['first();', '\n', ...many], delayBetweenMs: 500 });
     const out = await engine.provide(doc('x = '), settings, live());
     assert.strictEqual(out.text, 'first();');
     assert.strictEqual(engine.stats.earlyStops, 1);
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'stream closed by the client');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'stream closed by the client');
   });
 
   it('stops at once when the whole reply arrived in one piece (the HTTP client may never notice the close)', async () => {
@@ -154,13 +159,13 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('a request nobody waits for any more is aborted after a short grace', async () => {
-    server.enqueue({ reply: 'late();', delayFirstMs: 3000 });
+    server.enqueue({ reply: 'late();', delayFirstMs: 60_000 });
     const a = new AbortController();
     const out = engine.provide(doc('x = '), settings, a.signal);
     await server.waitForRequests(1);
     a.abort();
     assert.strictEqual((await out).reason, 'cancelled');
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'abandoned request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'abandoned request aborted');
   });
 
   it('fim-template mode sends the preset format with its stop tokens and cleans them away', async () => {

@@ -168,7 +168,7 @@ describe('nextEdit/engine against the scripted server', () => {
   });
 
   it('an edit during the request aborts it; a reply that undoes the user is dropped', async () => {
-    server.enqueue({ reply: reply('x'), delayFirstMs: 3000 });
+    server.enqueue({ reply: reply('x'), delayFirstMs: 60_000 });
     engine.track('src/area.ts', TEXT);
     renameW();
     await server.waitForRequests(1, 3000);

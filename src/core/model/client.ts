@@ -46,7 +46,25 @@ export interface ModelClientOptions {
   sleep?: Sleep;
   /** Source of jitter in [0, 1); tests may pin it. */
   random?: () => number;
+  /**
+   * The clock behind the idle timer and the deadline; tests inject one they fire themselves, so that
+   * no outcome depends on how fast the machine is.
+   */
+  timers?: Timers;
 }
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Milliseconds on a monotonic clock (what is left of the deadline, the time to first token). */
+  now(): number;
+}
+
+const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => performance.now(),
+};
 
 /** Longest server-requested wait (retry-after) Redline sleeps through before retrying. */
 export const MAX_RETRY_AFTER_MS = 20_000;
@@ -122,6 +140,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
   const { logger, observer } = options;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
+  const timers = options.timers ?? realTimers;
   const timeoutMs = Math.max(1, Math.round(config.timeoutMs));
   const deadlineMs =
     config.deadlineMs !== undefined && Number.isFinite(config.deadlineMs) && config.deadlineMs > 0 ? Math.max(1, Math.round(config.deadlineMs)) : undefined;
@@ -175,8 +194,8 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     const onCallerAbort = () => abort('caller');
 
     const run = async (): Promise<ModelResult> => {
-      const started = performance.now();
-      const remainingMs = () => (deadlineMs === undefined ? Infinity : deadlineMs - (performance.now() - started));
+      const started = timers.now();
+      const remainingMs = () => (deadlineMs === undefined ? Infinity : deadlineMs - (timers.now() - started));
       const errorContext = (phase: ErrorContext['phase'], reason = abortReason): ErrorContext => ({
         baseURL: config.baseURL,
         model: spec.model,
@@ -193,7 +212,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       let attempts = 0;
 
       const finish = (outcome: RequestEvent['outcome'], error?: ModelError): ModelResult => {
-        const totalMs = Math.round(performance.now() - started);
+        const totalMs = Math.round(timers.now() - started);
         const usage: Usage =
           serverUsage && typeof serverUsage.prompt_tokens === 'number' && typeof serverUsage.completion_tokens === 'number'
             ? { promptTokens: serverUsage.prompt_tokens, completionTokens: serverUsage.completion_tokens, estimated: false }
@@ -226,7 +245,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       }
       spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
       logger.debug(redact(`[model] ${requestId} ${spec.kind} → ${where} feature=${spec.feature} model=${spec.model}`));
-      const deadline = deadlineMs === undefined ? undefined : setTimeout(() => abort('deadline'), deadlineMs);
+      const deadline = deadlineMs === undefined ? undefined : timers.setTimeout(() => abort('deadline'), deadlineMs);
       let loadingTries = 0;
       let sawLoading = false;
 
@@ -237,7 +256,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
           let sawChunk = false;
           // Armed when the request is sent; only text (or reasoning) resets it, never headers,
           // keep-alives or empty deltas: it is the first-token timer, then the idle timer.
-          const idle = new IdleTimer(timeoutMs, () => abort('timeout'));
+          const idle = new IdleTimer(timers, timeoutMs, () => abort('timeout'));
           try {
             const chunks = await spec.open(controller.signal);
             phase = 'stream';
@@ -273,7 +292,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
                 }
               }
               if (part.text) {
-                if (firstTokenAt === undefined) firstTokenAt = performance.now();
+                if (firstTokenAt === undefined) firstTokenAt = timers.now();
                 text += part.text;
                 queue.push(part.text);
               }
@@ -332,7 +351,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         finish(error.kind, error);
         throw error;
       } finally {
-        if (deadline !== undefined) clearTimeout(deadline);
+        if (deadline !== undefined) timers.clearTimeout(deadline);
         spec.signal?.removeEventListener('abort', onCallerAbort);
       }
     };
@@ -472,7 +491,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       };
       if (signal?.aborted) throw cancelledError(signal.reason);
       signal?.addEventListener('abort', onCallerAbort, { once: true });
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         abortReason ??= 'timeout';
         controller.abort();
       }, timeoutMs);
@@ -486,7 +505,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         if (error.kind !== 'cancelled') logger.warn(redact(`[model] listModels ${where} failed: ${error.userMessage} ${describeCause(err)}`));
         throw error;
       } finally {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         signal?.removeEventListener('abort', onCallerAbort);
       }
     },
@@ -547,8 +566,9 @@ async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => ChunkP
 
 /** Fires when no chunk has arrived for `ms`: covers a server that never answers and one that stalls. */
 class IdleTimer {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   constructor(
+    private readonly timers: Timers,
     private readonly ms: number,
     private readonly onIdle: () => void,
   ) {
@@ -556,10 +576,10 @@ class IdleTimer {
   }
   reset(): void {
     this.clear();
-    this.timer = setTimeout(this.onIdle, this.ms);
+    this.timer = this.timers.setTimeout(this.onIdle, this.ms);
   }
   clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }
