@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { APIError } from 'openai';
 import type { Logger } from '../../src/core/log';
-import { createModelClient, defaultSleep, infillURL, LOADING_POLL_MAX_MS, type ModelClientOptions } from '../../src/core/model/client';
+import { createModelClient, infillURL, LOADING_POLL_MAX_MS, type ModelClientOptions } from '../../src/core/model/client';
 import { contextExceeded, formatDuration, timeoutError, toModelError } from '../../src/core/model/errors';
 import { type EndpointConfig, type ModelClient, ModelError, type ModelStream } from '../../src/core/model/types';
 import { DEFAULT_COMPLETION, FakeModelServer } from '../fixtures/fakeModelServer';
