@@ -2,24 +2,20 @@ import * as assert from 'assert';
 import { CompletionEngine, type EngineSettings, type ProvideInput } from '../../src/core/completion/engine';
 import { DEFAULT_COMPLETION_SETTINGS } from '../../src/core/completion/settings';
 import { silentLogger } from '../../src/core/log';
-import { createModelClient } from '../../src/core/model/client';
 import type { ModelClient } from '../../src/core/model/types';
-import { FakeModelServer } from '../fixtures/fakeModelServer';
+import { scriptedClient, useScriptedServer } from '../fixtures/scripted';
 
 /** The engine over the real client against the scripted OpenAI-compatible server. */
 describe('completion/engine against the scripted server', () => {
-  const server = new FakeModelServer();
+  const server = useScriptedServer();
   let client: ModelClient;
   let engine: CompletionEngine;
   let settings: EngineSettings;
 
-  before(async () => {
-    const baseURL = await server.start(0);
-    client = createModelClient({ baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+  before(() => {
+    client = scriptedClient(server);
   });
-  after(() => server.stop());
   beforeEach(() => {
-    server.reset();
     settings = { ...DEFAULT_COMPLETION_SETTINGS, mode: 'completions', debounceMs: 0, chatModel: 'test-model', exclude: [] };
     engine = new CompletionEngine({ client: () => client, log: silentLogger, abandonGraceMs: 20 });
   });

@@ -7,21 +7,13 @@ import { APIError } from 'openai';
 import type { Logger } from '../../src/core/log';
 import { createModelClient, infillURL, LOADING_POLL_MAX_MS, type ModelClientOptions } from '../../src/core/model/client';
 import { contextExceeded, formatDuration, timeoutError, toModelError } from '../../src/core/model/errors';
-import { type EndpointConfig, type ModelClient, ModelError, type ModelStream } from '../../src/core/model/types';
-import { DEFAULT_COMPLETION, FakeModelServer } from '../fixtures/fakeModelServer';
+import { type EndpointConfig, type ModelClient, type ModelStream } from '../../src/core/model/types';
+import { DEFAULT_COMPLETION } from '../fixtures/fakeModelServer';
 import { ManualTimers } from '../fixtures/manualTimers';
+import { rejection, useScriptedServer } from '../fixtures/scripted';
 
 const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 async function drain(stream: ModelStream): Promise<string[]> {
   const deltas: string[] = [];
@@ -34,21 +26,12 @@ async function drain(stream: ModelStream): Promise<string[]> {
 }
 
 describe('model client against real-server behaviour', () => {
-  let server: FakeModelServer;
-  let baseURL: string;
-
-  beforeEach(async () => {
-    server = new FakeModelServer();
-    baseURL = await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = useScriptedServer({ perTest: true });
 
   function client(config: Partial<EndpointConfig> = {}, options: Partial<ModelClientOptions> = {}): { client: ModelClient; sleeps: number[] } {
     const sleeps: number[] = [];
     const c = createModelClient(
-      { baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
+      { baseURL: server.baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
       {
         logger: quiet,
         sleep: async (ms) => {
@@ -208,7 +191,7 @@ describe('model client against real-server behaviour', () => {
       server.enqueue({ fault: 'loading' });
       const error = await rejection(c.streamCompletion({ feature: 'completion', model: 'm', prompt: 'a' }).result);
       assert.deepEqual(sleeps, []);
-      assert.equal(error.userMessage, `The model server at ${baseURL} is still loading its model.`);
+      assert.equal(error.userMessage, `The model server at ${server.baseURL} is still loading its model.`);
     });
   });
 
@@ -264,7 +247,7 @@ describe('model client against real-server behaviour', () => {
     it('reads the sizes from OpenAI-style context messages', () => {
       const err = new APIError(400, { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9100 tokens.", code: 'context_length_exceeded' }, undefined, new Headers());
       assert.deepEqual(contextExceeded(err), { promptTokens: 9100, contextTokens: 8192 });
-      const mapped = toModelError(err, { baseURL, timeoutMs: 1000, phase: 'connect' });
+      const mapped = toModelError(err, { baseURL: server.baseURL, timeoutMs: 1000, phase: 'connect' });
       assert.match(mapped.userMessage, /^The prompt \(9100 tokens\) does not fit the model's context on the server \(8192 tokens\)/);
       assert.equal(contextExceeded(new APIError(400, { message: 'temperature must be below 2' }, undefined, new Headers())), undefined);
     });

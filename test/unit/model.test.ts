@@ -14,8 +14,9 @@ import {
   type ModelStream,
   type RequestEvent,
 } from '../../src/core/model/types';
-import { DEFAULT_COMPLETION, DEMO_COMMENT, FakeModelServer } from '../fixtures/fakeModelServer';
+import { DEFAULT_COMPLETION, DEMO_COMMENT } from '../fixtures/fakeModelServer';
 import { ManualTimers } from '../fixtures/manualTimers';
+import { rejection, useScriptedServer } from '../fixtures/scripted';
 
 /** A Logger that keeps every line, arguments included, as text. */
 class RecordingLogger implements Logger {
@@ -64,15 +65,6 @@ async function collect(stream: ModelStream): Promise<{ deltas: string[]; error?:
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 async function closedPort(): Promise<number> {
   const server = http.createServer();
@@ -83,23 +75,14 @@ async function closedPort(): Promise<number> {
 }
 
 describe('model client against the fake OpenAI server', () => {
-  let server: FakeModelServer;
-  let baseURL: string;
-
-  beforeEach(async () => {
-    server = new FakeModelServer();
-    baseURL = await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = useScriptedServer({ perTest: true });
 
   function harness(config: Partial<EndpointConfig> = {}, options: Partial<ModelClientOptions> = {}): Harness {
     const logger = new RecordingLogger();
     const events: RequestEvent[] = [];
     const sleeps: number[] = [];
     const client = createModelClient(
-      { baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
+      { baseURL: server.baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
       {
         logger,
         observer: (event) => events.push(event),
@@ -502,11 +485,9 @@ describe('model client against the fake OpenAI server', () => {
     });
 
     it('never logs the API key or header values, even when the server echoes them', async () => {
-      await server.stop();
       const key = 'sk-test-SECRET-0123456789';
       const headerSecret = 'hdr-SECRET-9876543210';
-      server = new FakeModelServer({ requireApiKey: 'the-right-key' });
-      baseURL = await server.start();
+      server.requireApiKey('the-right-key');
       const h = harness({ apiKey: key, headers: { 'X-Gateway-Token': headerSecret }, maxRetries: 1 });
 
       const rejected = await rejection(h.client.streamChat(chat('x')).result);

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { silentLogger } from '../../src/core/log';
-import { createModelClient } from '../../src/core/model/client';
 import type { ModelClient } from '../../src/core/model/types';
 import { NextEditEngine, type NextEditOutcome } from '../../src/core/nextEdit/engine';
 import { NextEditPolicy } from '../../src/core/nextEdit/policy';
 import { MARKERS } from '../../src/core/nextEdit/prompt';
 import { DEFAULT_NEXT_EDIT_SETTINGS, type NextEditSettings } from '../../src/core/nextEdit/settings';
-import { FakeModelServer } from '../fixtures/fakeModelServer';
+import { scriptedClient, useScriptedServer } from '../fixtures/scripted';
 
 describe('nextEdit/policy (model-based)', () => {
   it('sends at most one request per pause, only after the pause, and aborts a running one on the next edit', () => {
@@ -69,20 +68,17 @@ describe('nextEdit/policy (model-based)', () => {
 });
 
 describe('nextEdit/engine against the scripted server', () => {
-  const server = new FakeModelServer();
+  const server = useScriptedServer();
   let client: ModelClient;
   let engine: NextEditEngine;
   let outcomes: NextEditOutcome[];
   let settings: NextEditSettings;
   let waiters: (() => void)[];
 
-  before(async () => {
-    const baseURL = await server.start(0);
-    client = createModelClient({ baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+  before(() => {
+    client = scriptedClient(server);
   });
-  after(() => server.stop());
   beforeEach(() => {
-    server.reset();
     outcomes = [];
     waiters = [];
     settings = { ...DEFAULT_NEXT_EDIT_SETTINGS, enabled: true, model: 'next-model', debounceMs: 50 };
@@ -179,7 +175,7 @@ describe('nextEdit/engine against the scripted server', () => {
       settings,
       snapshot: () => ({ path: 'src/area.ts', languageId: 'typescript', version: 2, cursor: { line: 1, character: 16 } }),
     });
-    await server.waitUntil(() => server.requests[0].aborted, 3000, 'the first request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'the first request aborted');
     await outcome();
     assert.deepEqual(outcomes[0], { kind: 'dropped', docKey: 'doc', reason: 'undo' });
     assert.equal(engine.stats.requestsAborted, 1);

@@ -8,7 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/core/streaming';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Completion } from 'openai/resources/completions';
 import type { Logger } from '../log';
 import {
   type AbortReason,
@@ -399,27 +402,8 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         onReasoning: request.onReasoning,
         promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
         async open(signal) {
-          const { data, response } = await openai.chat.completions
-            .create(
-              {
-                model: request.model,
-                messages: request.messages,
-                stream: true,
-                stream_options: { include_usage: true },
-                ...samplingOptions(request),
-              },
-              { signal },
-            )
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          // llama.cpp's first chunk has `content: null`, its last `choices: []` with the usage.
-          return mapChunks(data, (chunk) => {
-            const choice = chunk.choices?.[0];
-            // Not in the SDK's types: servers that split reasoning out send it beside `content`.
-            const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
-            const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : undefined;
-            return { text: delta?.content ?? undefined, reasoning, finishReason: choice?.finish_reason, usage: chunk.usage };
-          });
+          const body = { model: request.model, messages: request.messages, ...streamOptions(request) };
+          return openStream(openai.chat.completions.create(body, { signal }), config.baseURL, chatParts);
         },
       });
     },
@@ -432,24 +416,13 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         signal: request.signal,
         promptChars: request.prompt.length + (request.suffix?.length ?? 0),
         async open(signal) {
-          const { data, response } = await openai.completions
-            .create(
-              {
-                model: request.model,
-                prompt: request.prompt,
-                ...(request.suffix !== undefined && { suffix: request.suffix }),
-                stream: true,
-                stream_options: { include_usage: true },
-                ...samplingOptions(request),
-              },
-              { signal },
-            )
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          return mapChunks(data, (chunk) => {
-            const choice = chunk.choices?.[0];
-            return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
-          });
+          const body = {
+            model: request.model,
+            prompt: request.prompt,
+            ...(request.suffix !== undefined && { suffix: request.suffix }),
+            ...streamOptions(request),
+          };
+          return openStream(openai.completions.create(body, { signal }), config.baseURL, completionParts);
         },
       });
     },
@@ -473,11 +446,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
             ...(request.maxTokens !== undefined && { n_predict: request.maxTokens }),
             ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
           };
-          const { data, response } = await openai
-            .post<Stream<InfillChunk>>(infillURL(config.baseURL), { body, stream: true, signal })
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          return mapChunks(data, infillParts);
+          return openStream(openai.post<Stream<InfillChunk>>(infillURL(config.baseURL), { body, stream: true, signal }), config.baseURL, infillParts);
         },
       });
     },
@@ -562,6 +531,32 @@ function codeOf(err: Error): string {
 
 async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => ChunkParts): AsyncGenerator<ChunkParts> {
   for await (const chunk of source) yield map(chunk);
+}
+
+/** The fields every streamed chat or completions request sends: the stream with its usage, and sampling. */
+function streamOptions(request: { temperature?: number; maxTokens?: number; stop?: string[] }) {
+  return { stream: true as const, stream_options: { include_usage: true }, ...samplingOptions(request) };
+}
+
+/** Waits for a streamed request's headers, checks that an event stream came back, and maps its chunks. */
+async function openStream<C>(request: APIPromise<Stream<C>>, baseURL: string, map: (chunk: C) => ChunkParts): Promise<AsyncIterable<ChunkParts>> {
+  const { data, response } = await request.withResponse();
+  expectEventStream(response, baseURL);
+  return mapChunks(data, map);
+}
+
+/** A chat chunk. llama.cpp's first chunk has `content: null`, its last `choices: []` with the usage. */
+function chatParts(chunk: ChatCompletionChunk): ChunkParts {
+  const choice = chunk.choices?.[0];
+  // Not in the SDK's types: servers that split reasoning out send it beside `content`.
+  const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
+  const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : undefined;
+  return { text: delta?.content ?? undefined, reasoning, finishReason: choice?.finish_reason, usage: chunk.usage };
+}
+
+function completionParts(chunk: Completion): ChunkParts {
+  const choice = chunk.choices?.[0];
+  return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
 }
 
 /** Fires when no chunk has arrived for `ms`: covers a server that never answers and one that stalls. */
