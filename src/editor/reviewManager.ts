@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { nextHunk, pendingCount, render, renderText, settleAll, type Review, type Segment } from '../core/edit/review';
-import { idleSession, lineOffset, reduce, type DocEdit, type EditReason, type KnownState, type Session, type SessionEvent, type Step } from '../core/edit/session';
+import { idleSession, lineOffset, planSave, reduce, type DocEdit, type EditReason, type KnownState, type Session, type SessionEvent, type Step } from '../core/edit/session';
 import { Disposable } from '../core/lifecycle';
 import { Colors, Commands, ContextKeys, StorageKeys } from '../core/names';
 import { askInstruction } from './instructionBox';
@@ -45,6 +45,10 @@ export class DocumentReview {
   /** Lenses hidden while Retry asks for the new instruction. */
   retrying = false;
   inflight: Inflight | undefined;
+  /** The state the save participant's edit leads to, until the document reports it. */
+  saving: Session | undefined;
+  /** Saves made again in a row because the text written held a pending hunk (bounded). */
+  resaves = 0;
   queue: Promise<void> = Promise.resolve();
   /** The stream's edits form one undo step, opened by the first. */
   streamStepOpen = false;
@@ -514,6 +518,13 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       ours.done();
       return;
     }
+    if (d.saving && text === d.saving.doc) {
+      // The save participant's edit: the pending hunks show their original lines while the file is written.
+      d.session = d.saving;
+      d.saving = undefined;
+      this.changed(d);
+      return;
+    }
     if (d.phase === 'idle' && d.session.known.length === 0) {
       d.session = { ...d.session, doc: text };
       return;
@@ -540,41 +551,38 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     const d = this.docs.get(e.document.uri.toString());
     if (!d) return;
     d.keepCollapsed = e.reason !== vscode.TextDocumentSaveReason.Manual;
-    const probe = reduce(d.session, { type: 'save' });
-    if (!probe.edit && !d.inflight) return;
-    // The file on disk gets the original lines of every pending hunk: never both versions. The queue
-    // waits until the save has applied the edit, so no other edit of ours slips in between.
-    e.waitUntil(
-      new Promise<vscode.TextEdit[]>((resolve) => {
-        const job = async (): Promise<void> => {
-          const step = reduce(d.session, { type: 'save' });
-          if (!step.edit) {
-            resolve([]);
-            return;
-          }
-          const doc = d.document;
-          const range = new vscode.Range(doc.positionAt(step.edit.offset), doc.positionAt(step.edit.offset + step.edit.length));
-          let done: () => void = () => {};
-          const consumed = new Promise<void>((r) => (done = r));
-          d.inflight = { state: step.state, done };
-          resolve([vscode.TextEdit.replace(range, step.edit.text)]);
-          await Promise.race([consumed, new Promise((r) => setTimeout(r, 3000))]);
-          if (d.inflight?.state === step.state) {
-            d.inflight = undefined;
-            this.resync(d);
-            return;
-          }
-          this.afterStep(d, step);
-        };
-        const result = d.queue.then(job, job);
-        d.queue = result.catch((err: unknown) => this.log.error(`review ${d.info?.id}: ${String(err)}`));
-      }),
-    );
+    // Decided now, from the text the save sees: VS Code gives a participant 1.5 s at most (less than an
+    // edit of ours may take on a loaded machine) and drops its edits when the document changed while it
+    // waited, so waiting for our queue could let a save write both versions (see planSave).
+    const plan = planSave(d.session, d.inflight?.state, e.document.getText());
+    if (!plan) return;
+    const doc = e.document;
+    const range = plan.whole
+      ? // Our edit in flight lands first and changes the length: the whole document, whatever it is then.
+        new vscode.Range(0, 0, doc.lineCount + 1_000_000, 0)
+      : new vscode.Range(doc.positionAt(plan.edit.offset), doc.positionAt(plan.edit.offset + plan.edit.length));
+    d.saving = plan.state;
+    e.waitUntil(Promise.resolve([vscode.TextEdit.replace(range, plan.edit.text)]));
   }
 
   private onDidSave(document: vscode.TextDocument): void {
     const d = this.docs.get(document.uri.toString());
-    if (!d || !d.review?.collapsed) return;
+    if (!d) return;
+    d.saving = undefined;
+    // VS Code writes the text as it is after the save participants ran: a key pressed in between (an
+    // Undo racing an automatic save) reaches the disk unseen. When the text just written holds a
+    // pending hunk, save again at once: the participant writes the originals.
+    if (!document.isDirty && planSave(d.session, d.inflight?.state, document.getText())) {
+      if (d.resaves < 3) {
+        d.resaves++;
+        this.log.warn(`review ${d.info?.id}: the editor changed the text while it was being saved; saving again with the original lines`);
+        void document.save();
+        return;
+      }
+    } else {
+      d.resaves = 0;
+    }
+    if (!d.review?.collapsed) return;
     // Show the pending changes again once the save is over, unless the editor went away with it
     // (closing a file with "Save"): then the review ends with the file as saved.
     setTimeout(() => {

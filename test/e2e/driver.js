@@ -316,8 +316,9 @@ class Driver {
   }
 
   /**
-   * The visible lines of the active editor, top to bottom: { text, top, classes, tint, inline } where
-   * classes are the class names of the whole-line decorations on that line (view overlays), tint is
+   * The visible lines of the active editor, top to bottom: { text, top, number, classes, tint, inline } where
+   * number is the line's number in the gutter (1-based; the editor may be scrolled), 
+   * classes the class names of the whole-line decorations on that line (view overlays), tint is
    * 'red' | 'green' | 'other' | null from the background an extension decoration paints (a review's
    * removed / added lines), inline the class names of inline decorations.
    * Monaco renders only what is on screen: keep test files short.
@@ -328,11 +329,18 @@ class Driver {
       if (!editor) return [];
       const lines = [...editor.querySelectorAll('.view-lines .view-line')].map((el) => ({
         top: parseFloat(el.style.top),
+        number: 0,
         text: el.textContent.replace(/\u00a0/g, ' '),
         classes: [],
         tint: null,
         inline: [...el.querySelectorAll('span[class]')].flatMap((s) => [...s.classList]).filter((c) => !/^mtk\d+$/.test(c) && c !== 'mtkb' && c !== 'mtki'),
       }));
+      // The gutter's line numbers, by the same vertical position (0 when line numbers are off).
+      for (const m of editor.querySelectorAll('.margin-view-overlays > div')) {
+        const line = lines.find((l) => l.top === parseFloat(m.style.top));
+        const n = m.querySelector('.line-numbers');
+        if (line && n) line.number = Number(n.textContent.trim()) || 0;
+      }
       for (const ov of editor.querySelectorAll('.view-overlays > div')) {
         const top = parseFloat(ov.style.top);
         const line = lines.find((l) => l.top === top);

@@ -4,7 +4,9 @@ import {
   applyUserChange,
   createReview,
   joinRegion,
+  isStreaming,
   minimalEdit,
+  nextHunk,
   pendingCount,
   proposalLines,
   render,
@@ -292,5 +294,132 @@ describe('review: edits the user makes during a review', () => {
     if (outcome.kind !== 'inside') return;
     assert.equal(pendingCount(outcome.review), 0);
     assert.equal(renderText(outcome.review), 'a\nb1\nb2 B1\nB2\nc\n');
+  });
+});
+
+describe('review: the structure behind the text (what the rendering alone does not show)', () => {
+  // Lines: a(old 0), A(new 0), x, b1(old 1), b2(old 1), B1(new 1), B2(new 1), y, c(old 2), C(new 2).
+  const three = (): Review =>
+    createReview({ startLine: 0, originalText: 'a\nx\nb1\nb2\ny\nc\n', proposalText: 'A\nx\nB1\nB2\ny\nC\n', eol: '\n', finalEol: true });
+
+  it('next and previous change go to the following (preceding) hunk and wrap around', () => {
+    const r = createReview({ startLine: 0, originalText: 'a\nb\nc\nd\ne\n', proposalText: 'A\nb\nc\nD\ne\n', eol: '\n', finalEol: true });
+    // Lines: a, A, b, c, d, D, e: hunk 0 starts at 0, hunk 1 at 4.
+    assert.equal(nextHunk(r, -1, 1)?.id, 0);
+    assert.equal(nextHunk(r, 0, 1)?.id, 1);
+    assert.equal(nextHunk(r, 3, 1)?.id, 1);
+    assert.equal(nextHunk(r, 4, 1)?.id, 0, 'on the last hunk: wraps to the first');
+    assert.equal(nextHunk(r, 5, -1)?.id, 1);
+    assert.equal(nextHunk(r, 4, -1)?.id, 0, 'on a hunk: the one before it');
+    assert.equal(nextHunk(r, 1, -1)?.id, 0);
+    assert.equal(nextHunk(r, 0, -1)?.id, 1, 'on the first hunk: wraps to the last');
+    const one = settleHunk(r, 0, 'accepted');
+    assert.equal(nextHunk(one, 0, -1)?.id, 1);
+    assert.equal(nextHunk(one, 9, 1)?.id, 1);
+    assert.equal(nextHunk(settleAll(r, 'rejected'), 0, 1), undefined);
+    assert.equal(nextHunk(settleAll(r, 'rejected'), 0, -1), undefined);
+  });
+
+  it('a review is streaming exactly while it has unreached lines', () => {
+    const streaming = { startLine: 0, eol: '\n' as const, finalEol: true, collapsed: false, segments: segmentsFromHunks(['a', 'b', 'c'], [{ oldStart: 0, oldLines: ['a'], newStart: 0, newLines: ['A'] }], { reachedOldLines: 1 }) };
+    assert.equal(isStreaming(streaming), true);
+    assert.equal(isStreaming(withoutUnreached(streaming)), false);
+    assert.equal(isStreaming(three()), false);
+  });
+
+  it('segments: plain runs, hunks with their ids from firstId, the unreached rest last', () => {
+    assert.deepEqual(segmentsFromHunks(['a', 'b', 'c', 'd'], [{ oldStart: 1, oldLines: ['b'], newStart: 1, newLines: ['B'] }], { firstId: 5, reachedOldLines: 3 }), [
+      { kind: 'same', lines: ['a'] },
+      { kind: 'hunk', id: 5, state: 'pending', oldLines: ['b'], newLines: ['B'] },
+      { kind: 'same', lines: ['c'] },
+      { kind: 'same', lines: ['d'], unreached: true },
+    ]);
+    assert.deepEqual(segmentsFromHunks(['a', 'b'], [], { reachedOldLines: 0 }), [{ kind: 'same', lines: ['a', 'b'], unreached: true }]);
+    assert.deepEqual(segmentsFromHunks(['a', 'b'], []), [{ kind: 'same', lines: ['a', 'b'] }]);
+  });
+
+  it('settling counts and renders only the hunk settled; settled lines are plain', () => {
+    const r = settleHunk(three(), 1, 'accepted');
+    assert.equal(pendingCount(r), 2);
+    assert.equal(pendingCount(settleAll(r, 'rejected')), 0);
+    const rendered = render(r);
+    assert.deepEqual(rendered.hunks.map((h) => h.id), [0, 2]);
+    assert.deepEqual(rendered.owners.map((o) => o.part), ['old', 'new', 'same', 'same', 'same', 'same', 'old', 'new']);
+    assert.deepEqual(rendered.lines, ['a', 'A', 'x', 'B1', 'B2', 'y', 'c', 'C']);
+  });
+
+  it('an edit spanning two parts of one hunk keeps the other hunks pending, settles nothing and merges plain runs', () => {
+    // Join b2 and B1 (lines 4 and 5).
+    const outcome = applyUserChange(three(), { startLine: 4, startCharacter: 2, endLine: 5, endCharacter: 0, text: ' ' });
+    assert.equal(outcome.kind, 'inside');
+    if (outcome.kind !== 'inside') return;
+    assert.deepEqual(outcome.settle, []);
+    assert.deepEqual(outcome.review.segments, [
+      { kind: 'hunk', id: 0, state: 'pending', oldLines: ['a'], newLines: ['A'] },
+      { kind: 'same', lines: ['x', 'b1', 'b2 B1', 'B2', 'y'] },
+      { kind: 'hunk', id: 2, state: 'pending', oldLines: ['c'], newLines: ['C'] },
+    ]);
+  });
+
+  it('an edit spanning a hunk and the unreached lines keeps them apart', () => {
+    const streaming: Review = {
+      startLine: 0,
+      eol: '\n',
+      finalEol: true,
+      collapsed: false,
+      segments: segmentsFromHunks(['a', 'b', 'c', 'd'], [{ oldStart: 1, oldLines: ['b'], newStart: 1, newLines: ['B'] }], { reachedOldLines: 2 }),
+    };
+    // Lines: a, b(old), B(new), c, d (unreached). Join B and c.
+    const outcome = applyUserChange(streaming, { startLine: 2, startCharacter: 1, endLine: 3, endCharacter: 0, text: '' });
+    assert.equal(outcome.kind, 'inside');
+    if (outcome.kind !== 'inside') return;
+    assert.deepEqual(outcome.review.segments, [
+      { kind: 'same', lines: ['a', 'b', 'Bc'] },
+      { kind: 'same', lines: ['d'], unreached: true },
+    ]);
+  });
+
+  it('edits at the region’s edges: above it, at its first line, at the line after it', () => {
+    // Document: l0, l1, then the region a, b(old), B(new) from line 2, then z.
+    const r = createReview({ startLine: 2, originalText: 'a\nb\n', proposalText: 'a\nB\n', eol: '\n', finalEol: true });
+    const kind = (c: LineChange) => applyUserChange(r, c).kind;
+    // Deleting the line above (up to the region's first character) moves the region up.
+    const del = applyUserChange(r, { startLine: 1, startCharacter: 0, endLine: 2, endCharacter: 0, text: '' });
+    assert.equal(del.kind === 'outside' && del.review.startLine, 1);
+    // Replacing the line above with a whole line keeps it where it is.
+    const rep = applyUserChange(r, { startLine: 1, startCharacter: 0, endLine: 2, endCharacter: 0, text: 'q\n' });
+    assert.equal(rep.kind === 'outside' && rep.review.startLine, 2);
+    // Joining the line above with the region's first line: the region as a whole was rewritten.
+    assert.equal(kind({ startLine: 1, startCharacter: 1, endLine: 2, endCharacter: 0, text: '' }), 'ended');
+    // A line typed at the region's first line is in the region.
+    const ins = applyUserChange(r, { startLine: 2, startCharacter: 0, endLine: 2, endCharacter: 0, text: 'x\n' });
+    assert.equal(ins.kind, 'inside');
+    assert.equal(ins.kind === 'inside' && renderText(ins.review), 'x\na\nb\nB\n');
+    // Deleting the hunk's lines up to the start of the line after the region.
+    const cut = applyUserChange(r, { startLine: 3, startCharacter: 0, endLine: 5, endCharacter: 0, text: '' });
+    assert.equal(cut.kind, 'inside');
+    assert.equal(cut.kind === 'inside' && renderText(cut.review), 'a\n');
+    // Joining the line after the region into it ends the review.
+    assert.equal(kind({ startLine: 4, startCharacter: 1, endLine: 5, endCharacter: 0, text: '' }), 'ended');
+    // Below the region: not ours.
+    assert.equal(kind({ startLine: 5, startCharacter: 0, endLine: 5, endCharacter: 1, text: 'w' }), 'outside');
+  });
+
+  it('an emptied region: what comes at or after its place is not its, what reaches over it ends it', () => {
+    const empty = settleAll(createReview({ startLine: 2, originalText: 'a\n', proposalText: '', eol: '\n', finalEol: true }), 'accepted');
+    assert.equal(render(empty).lines.length, 0);
+    const at = applyUserChange(empty, { startLine: 2, startCharacter: 0, endLine: 2, endCharacter: 0, text: 'x' });
+    assert.deepEqual(at, { kind: 'outside', review: empty });
+    assert.equal(applyUserChange(empty, { startLine: 3, startCharacter: 0, endLine: 3, endCharacter: 0, text: 'x' }).kind, 'outside');
+    assert.equal(applyUserChange(empty, { startLine: 1, startCharacter: 1, endLine: 2, endCharacter: 0, text: '' }).kind, 'ended');
+  });
+
+  it('minimal edits never split a surrogate pair at either end of the range, whatever the pair', () => {
+    assert.deepEqual(minimalEdit('\uDBFF\uDFFF', '\uDBFF\uDFFE'), { offset: 0, length: 2, text: '\uDBFF\uDFFE' });
+    assert.deepEqual(minimalEdit('\uD800\uDC00', '\uD800\uDC01'), { offset: 0, length: 2, text: '\uD800\uDC01' });
+    assert.deepEqual(minimalEdit('a\uD800\uDC00', 'b\uD801\uDC00'), { offset: 0, length: 3, text: 'b\uD801\uDC00' });
+    assert.deepEqual(minimalEdit('a\uD800\uDFFF', 'b\uD801\uDFFF'), { offset: 0, length: 3, text: 'b\uD801\uDFFF' });
+    // A lone \r before the common tail is not a CRLF: the tail stays.
+    assert.deepEqual(minimalEdit('a\rb', 'a\nb'), { offset: 1, length: 1, text: '\n' });
   });
 });

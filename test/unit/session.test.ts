@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyHunks, diffLineArrays } from '../../src/core/edit/diff';
-import { createReview, joinRegion, minimalEdit, pendingCount, proposalLines, renderText, segmentsFromHunks, settleAll, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
+import { createReview, isStreaming, joinRegion, minimalEdit, pendingCount, proposalLines, renderText, segmentsFromHunks, settleAll, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
 import {
   applyDocEdit,
   consistent,
@@ -10,6 +10,7 @@ import {
   lineOffset,
   MAX_KNOWN,
   MAX_KNOWN_STREAMING,
+  planSave,
   positionAt,
   reduce,
   textToSave,
@@ -75,6 +76,8 @@ class Editor {
   redo: string[] = [];
   session: Session;
   private streamGroup: string | undefined;
+  /** Set while a stream runs (between start and its end, cancel or stop): only then may the phase be streaming. */
+  streamStarted: number | undefined;
 
   constructor(doc: string) {
     this.buffer = doc;
@@ -85,6 +88,7 @@ class Editor {
   dispatch(event: SessionEvent): Step {
     const before = this.session;
     const step = reduce(before, event);
+    assert.equal(step.undoStop, event.type === 'settle' && before.phase === 'reviewing', `only a settle is an undo stop (${event.type})`);
     if (step.edit) {
       const prior = this.buffer;
       this.buffer = applyDocEdit(this.buffer, step.edit);
@@ -100,7 +104,10 @@ class Editor {
       this.redo = [];
     }
     if (step.state.phase !== 'streaming') this.streamGroup = undefined;
+    if (event.type === 'start' && step.state.phase === 'streaming') this.streamStarted = 0;
     this.session = step.state;
+    // The stream is over for the runner once the state says so (it then sends nothing more).
+    if (step.state.phase !== 'streaming') this.streamStarted = undefined;
     return step;
   }
 
@@ -128,8 +135,10 @@ class Editor {
     this.buffer = target;
     const step = reduce(this.session, { type: 'userEdit', changes: e ? [e] : [], reason: kind });
     assert.equal(step.edit, undefined, 'a user edit is folded, never answered with an edit');
+    assert.equal(step.undoStop, false);
     void prior;
     this.session = step.state;
+    if (step.state.phase !== 'streaming') this.streamStarted = undefined;
     // A settle the undo decided (rare: an undo the review does not recognise, inside a hunk) is a new step.
     for (const d of step.decided ?? []) this.dispatch({ type: 'settle', verdict: d.state, id: d.id });
     return step;
@@ -160,7 +169,14 @@ function check(ed: Editor): void {
     assert.ok(!found || pendingCount(found.review) === 0 || found.review.collapsed, 'a pending hunk in the buffer with no review shown');
   } else {
     assert.ok(s.review && !s.review.collapsed, 'the review shows both versions outside a save');
+    // Only a stream writes: a review brought back (undo, redo, reload, reopen) or stopped is a settled
+    // review, never a stream again (its Cancel lens would wait for a model that is not writing).
+    if (s.phase === 'reviewing') assert.ok(!isStreaming(s.review), 'a review under way shows no unreached lines');
   }
+  if (ed.streamStarted === undefined) assert.notEqual(s.phase, 'streaming', 'a streaming state with no stream running');
+  // One memory entry per text and extent (the newest).
+  const keys = s.known.map((k) => JSON.stringify([k.text, k.before, k.after]));
+  assert.equal(new Set(keys).size, keys.length, 'a state remembered twice');
   // The disk never holds a pending hunk of any state the review produced.
   const onDisk = findKnown(s.known, ed.disk);
   assert.ok(!onDisk || pendingCount(onDisk.review) === 0 || onDisk.review.collapsed || pendingHunksAreOneSided(onDisk.review), 'a pending hunk on disk');
@@ -169,6 +185,18 @@ function check(ed: Editor): void {
 /** A pending hunk with only new or only old lines renders the same as a settled one: not a both-versions text. */
 function pendingHunksAreOneSided(review: Review): boolean {
   return review.segments.every((s) => s.kind === 'same' || s.state !== 'pending' || s.oldLines.length === 0 || s.newLines.length === 0);
+}
+
+/** Starts a review the model writes, half of it arrived, and leaves it streaming. */
+function startStream(ed: Editor, d: Doc): void {
+  const finalEol = d.suffix.length > 0;
+  const start: Review = { startLine: d.prefix.length, eol: d.eol, finalEol, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
+  ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: joinRegion(d.original, d.eol, finalEol), streaming: true });
+  check(ed);
+  const half = d.proposal.slice(0, Math.ceil(d.proposal.length / 2));
+  const reached = Math.min(d.original.length, half.length);
+  ed.dispatch({ type: 'streamDelta', segments: segmentsFromHunks(d.original, diffLineArrays(d.original.slice(0, reached), half), { reachedOldLines: reached }) });
+  check(ed);
 }
 
 function openReview(ed: Editor, d: Doc, streamed: boolean): void {
@@ -202,19 +230,41 @@ type Action =
   | { kind: 'type'; at: number; text: string }
   | { kind: 'save' }
   | { kind: 'close' }
-  | { kind: 'reload' };
+  | { kind: 'reload' }
+  /** With no review shown and the original text back: a new review (streamed, left writing) over the same memory. */
+  | { kind: 'newReview'; end: 'streamEnd' | 'none' }
+  /** While the model writes: its reply ends, it fails (cancel), or the user stops it. */
+  | { kind: 'streamOver'; how: 'streamEnd' | 'cancel' | 'stop' };
 
 const settleArb = fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(), verdict: fc.constantFrom('accepted' as const, 'rejected' as const), all: fc.boolean() });
 const historyArb = fc.constantFrom<Action>({ kind: 'undo' }, { kind: 'redo' });
 const typeArb = fc.record({ kind: fc.constant('type' as const), at: fc.nat(), text: fc.constantFrom('x', '\n', 'q\n', '', '😀') });
 const ioArb = fc.constantFrom<Action>({ kind: 'save' }, { kind: 'close' }, { kind: 'reload' });
+const streamArb = fc.constantFrom<Action>(
+  { kind: 'newReview', end: 'streamEnd' },
+  { kind: 'newReview', end: 'none' },
+  { kind: 'streamOver', how: 'streamEnd' },
+  { kind: 'streamOver', how: 'cancel' },
+  { kind: 'streamOver', how: 'stop' },
+);
 
 function pendingIds(s: Session): number[] {
   return s.review ? s.review.segments.filter((x): x is HunkSegment => x.kind === 'hunk' && x.state === 'pending').map((h) => h.id) : [];
 }
 
-function act(ed: Editor, a: Action): void {
+function act(ed: Editor, a: Action, d?: Doc): void {
   switch (a.kind) {
+    case 'newReview': {
+      if (!d || ed.session.phase !== 'idle' || ed.buffer !== layout(d, d.original)) break;
+      startStream(ed, d);
+      if (a.end === 'streamEnd') ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+      break;
+    }
+    case 'streamOver': {
+      if (!d || ed.session.phase !== 'streaming') break;
+      ed.dispatch(a.how === 'streamEnd' ? { type: 'streamEnd', review: finalReview(d) } : { type: a.how });
+      break;
+    }
     case 'settle': {
       const ids = pendingIds(ed.session);
       if (a.all || ids.length === 0) ed.dispatch({ type: 'settle', verdict: a.verdict });
@@ -244,6 +294,7 @@ function act(ed: Editor, a: Action): void {
       ed.undo = [];
       ed.redo = [];
       ed.session = reduce(ed.session, { type: 'restore', doc: ed.disk, candidates: ed.session.known, originalText: ed.session.originalText }).state;
+      ed.streamStarted = undefined;
       break;
     case 'reload': {
       // Hot exit: the unsaved buffer comes back as it was; the persisted states come back with it.
@@ -251,6 +302,8 @@ function act(ed: Editor, a: Action): void {
       ed.undo = [];
       ed.redo = [];
       ed.session = reduce(idleSession(), { type: 'restore', doc: ed.buffer, candidates: persisted, originalText: ed.session.originalText }).state;
+      // The window went away with the stream.
+      ed.streamStarted = undefined;
       break;
     }
   }
@@ -376,10 +429,10 @@ describe('review session reducer', () => {
 
   it('any sequence of settles, undo, redo, typing, saves, closing and reloads: the buffer matches the review and the disk never holds a pending hunk', () => {
     fc.assert(
-      fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb, typeArb, ioArb), { minLength: 1, maxLength: 30 }), (d, streamed, actions) => {
+      fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb, typeArb, ioArb, streamArb), { minLength: 1, maxLength: 30 }), (d, streamed, actions) => {
         const ed = new Editor(layout(d, d.original));
         openReview(ed, d, streamed);
-        for (const a of actions) act(ed, a);
+        for (const a of actions) act(ed, a, d);
       }),
       { numRuns: runs(300) },
     );
@@ -565,6 +618,59 @@ describe('review session reducer', () => {
     assert.equal(ed.buffer, 'A\nx\nB\nx\nC');
   });
 
+  it('a save decided while an edit of ours is on its way writes the originals of the state that edit leads to (the autosave race)', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    openReview(ed, d, false);
+    const [h0] = pendingIds(ed.session);
+    const before = ed.session;
+    // Accept hunk 0: the reducer's step is decided, its edit not yet in the document, and an autosave comes.
+    const settle = reduce(before, { type: 'settle', verdict: 'accepted', id: h0 });
+    const plan = planSave(before, settle.state, before.doc)!;
+    assert.ok(plan.whole, 'the text the save sees is not the one its edit will apply to');
+    // The editor applies our edit first, then the save's, over the whole (new) document.
+    const afterSettle = applyDocEdit(before.doc, settle.edit!);
+    assert.equal(applyDocEdit(afterSettle, plan.edit), 'top\nA\nx\nb\nend');
+    assert.equal(plan.state.doc, 'top\nA\nx\nb\nend');
+    assert.ok(consistent(plan.state) && plan.state.review!.collapsed);
+    // The old way, the settle's state ignored: the save's edit would write hunk 1's both versions once the settle landed.
+    const stale = planSave(before, undefined, before.doc)!;
+    assert.equal(stale.whole, false);
+    assert.equal(textToSave(before), 'top\na\nx\nb\nend');
+    // With nothing in flight the save is the reducer's own, at the smallest range.
+    assert.deepEqual(stale.edit, reduce(before, { type: 'save' }).edit);
+    // Our edit already in the document (its event not yet handled): the same as the settled state.
+    assert.deepEqual(planSave(before, settle.state, settle.state.doc)!.edit, reduce(settle.state, { type: 'save' }).edit);
+    // A text the review produced, after it ended: recognised by content.
+    const ended = reduce(before, { type: 'close' }).state;
+    assert.equal(applyDocEdit(ended.doc, planSave(ended, undefined, ended.doc)!.edit), 'top\na\nx\nb\nend');
+    // Nothing pending: no edit.
+    const all = reduce(before, { type: 'settle', verdict: 'accepted' }).state;
+    assert.equal(planSave(all, undefined, all.doc), undefined);
+    assert.equal(planSave(before, all, before.doc), undefined);
+  });
+
+  it('whatever is in flight, the text a save writes never holds a pending hunk', () => {
+    fc.assert(
+      fc.property(docArb, fc.array(fc.oneof(settleArb, historyArb), { maxLength: 8 }), settleArb, (d, actions, last) => {
+        const ed = new Editor(layout(d, d.original));
+        openReview(ed, d, false);
+        for (const a of actions) act(ed, a, d);
+        const ids = pendingIds(ed.session);
+        const settle = reduce(ed.session, { type: 'settle', verdict: last.verdict, ...(last.all || ids.length === 0 ? {} : { id: ids[last.pick % ids.length] }) });
+        for (const inflight of [undefined, settle.edit ? settle.state : undefined]) {
+          const plan = planSave(ed.session, inflight, ed.buffer);
+          const landed = inflight ? inflight.doc : ed.buffer;
+          const written = plan ? applyDocEdit(landed, plan.edit) : landed;
+          const found = findKnown((inflight ?? ed.session).known, written);
+          assert.ok(!found || pendingCount(found.review) === 0 || found.review.collapsed || pendingHunksAreOneSided(found.review), 'a pending hunk written');
+          if (plan) assert.equal(written, plan.state.doc);
+        }
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+
   it('save collapses pending hunks, saved shows them again; a save with nothing pending changes nothing', () => {
     const d: Doc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: ['z'], eol: '\n' };
     const ed = new Editor(layout(d, d.original));
@@ -695,7 +801,90 @@ describe('review session reducer', () => {
     assert.ok(session.known[0].text.startsWith('x'.repeat(MAX_KNOWN + 10)));
   });
 
+  it('what a step says besides its state: restored, ended, stopStream', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    openReview(ed, d, false);
+    const [h0] = pendingIds(ed.session);
+    ed.dispatch({ type: 'settle', verdict: 'accepted', id: h0 });
+    // Undo a settle while the review is open: the earlier state comes back.
+    let step = ed.history('undo')!;
+    assert.deepEqual([step.restored, step.ended, step.stopStream], [true, undefined, false]);
+    assert.equal(ed.session.phase, 'reviewing');
+    // Accept all, then undo with no review open: it comes back.
+    ed.dispatch({ type: 'settle', verdict: 'accepted' });
+    step = ed.history('undo')!;
+    assert.deepEqual([step.restored, step.ended, step.stopStream], [true, undefined, false]);
+    // Redo with the review open: a state without pending hunks ends it as undone.
+    step = ed.history('redo')!;
+    assert.deepEqual([step.restored, step.ended, step.stopStream], [undefined, 'undone', false]);
+    // Undo, undo past the start with the review open: undone; once more with none open: nothing ends.
+    ed.history('undo');
+    step = ed.history('undo')!;
+    assert.equal(ed.buffer, layout(d, d.original));
+    assert.equal(step.ended, 'undone');
+    const idle = ed.session;
+    step = reduce(idle, { type: 'userEdit', changes: [{ offset: 0, length: idle.doc.length, text: idle.doc }], reason: 'undo' });
+    assert.equal(step.ended, undefined, 'nothing was open');
+  });
+
+  it('while the model writes: an undo to the original, a lost region and typing outside say what the stream must do', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'b'], proposal: ['A', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    startStream(ed, d);
+    const streaming = ed.session;
+    // Typing outside the region: the stream goes on; the state is remembered as a streaming one.
+    const outside = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: 0, text: 'T' }], reason: 'typing' });
+    assert.equal(outside.state.phase, 'streaming');
+    assert.equal(outside.stopStream, undefined);
+    assert.equal(outside.state.known[0].streaming, true);
+    // The stream's whole undo element undone: the original, no review, the stream stops.
+    const undo = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: streaming.doc.length, text: layout(d, d.original) }], reason: 'undo' });
+    assert.deepEqual([undo.state.phase, undo.ended, undo.stopStream], ['idle', 'undone', true]);
+    // The whole region replaced: lost, and the stream stops.
+    const lost = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: streaming.doc.length, text: 'gone' }], reason: 'paste' });
+    assert.deepEqual([lost.state.phase, lost.ended, lost.stopStream], ['idle', 'lost', true]);
+    // The same while reviewing: lost, nothing to stop; typing inside decides a hunk and stops nothing.
+    ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+    const reviewing = ed.session;
+    const lost2 = reduce(reviewing, { type: 'userEdit', changes: [{ offset: 0, length: reviewing.doc.length, text: 'gone' }], reason: 'paste' });
+    assert.deepEqual([lost2.ended, lost2.stopStream], ['lost', false]);
+    const typed = reduce(reviewing, { type: 'userEdit', changes: [{ offset: lineOffset(reviewing.doc, 2), length: 0, text: '!' }], reason: 'typing' });
+    assert.equal(typed.stopStream, undefined);
+    assert.equal(typed.decided?.length, 1);
+    const outside2 = reduce(reviewing, { type: 'userEdit', changes: [{ offset: 0, length: 0, text: 'T' }], reason: 'typing' });
+    assert.equal(outside2.state.known[0].streaming, false);
+  });
+
+  it('a session is consistent only when the document holds the review where it says', () => {
+    const d: Doc = { prefix: ['top'], original: ['a'], proposal: ['A'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    openReview(ed, d, false);
+    const s = ed.session;
+    assert.equal(consistent(s), true);
+    assert.equal(consistent({ ...s, doc: 'top\nzzz\nend' }), false);
+    assert.equal(consistent({ ...s, doc: 'top' }), false);
+    // No final EOL: the region must end the document.
+    const tail: Session = { ...s, doc: 'top\na\nA', review: { ...s.review!, finalEol: false } };
+    assert.equal(consistent(tail), true);
+    assert.equal(consistent({ ...tail, doc: 'top\na\nAmore' }), false);
+    assert.deepEqual(idleSession('x'), { phase: 'idle', doc: 'x', review: undefined, originalText: '', known: [] });
+  });
+
+  it('a save sees a text other than the session’s: the known state it is decides', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    openReview(ed, d, false);
+    const both = ed.session.doc;
+    const [h0] = pendingIds(ed.session);
+    ed.dispatch({ type: 'settle', verdict: 'accepted', id: h0 });
+    const plan = planSave(ed.session, undefined, both)!;
+    assert.equal(plan.whole, false);
+    assert.equal(applyDocEdit(both, plan.edit), 'top\na\nx\nb\nend');
+  });
+
   it('positions and offsets', () => {
+    assert.deepEqual(positionAt('\nab', 2), { line: 1, character: 1 });
     assert.equal(lineOffset('ab\ncd\r\nef', 0), 0);
     assert.equal(lineOffset('ab\ncd\r\nef', 1), 3);
     assert.equal(lineOffset('ab\ncd\r\nef', 2), 7);

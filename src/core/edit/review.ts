@@ -95,11 +95,9 @@ export function segmentsFromHunks(
   let id = options.firstId ?? 0;
   let cursor = 0;
   const reached = options.reachedOldLines ?? original.length;
+  // Plain runs alternate with hunks, and the reached run with the unreached one: never two to merge.
   const pushSame = (lines: string[], unreached = false): void => {
-    if (lines.length === 0) return;
-    const last = segments[segments.length - 1];
-    if (last && last.kind === 'same' && !!last.unreached === unreached) last.lines.push(...lines);
-    else segments.push(unreached ? { kind: 'same', lines, unreached } : { kind: 'same', lines });
+    if (lines.length > 0) segments.push(unreached ? { kind: 'same', lines, unreached } : { kind: 'same', lines });
   };
   for (const hunk of hunks) {
     pushSame(original.slice(cursor, hunk.oldStart));

@@ -338,6 +338,35 @@ export function reduce(session: Session, event: SessionEvent): Step {
   }
 }
 
+/** The save participant's answer: the edit to hand to the save, and the state the document is in after it. */
+export interface SavePlan {
+  state: Session;
+  edit: DocEdit;
+  /**
+   * The edit replaces the whole document: an edit of ours is on its way into the document and lands
+   * before the save's edit, so no offset of the text the save sees is right; the whole text is.
+   */
+  whole: boolean;
+}
+
+/**
+ * What a save must do, decided at once from the document's `text` as the save sees it (VS Code stops
+ * waiting for a save participant after 1.5 s under load, and drops its edits if the document changed
+ * meanwhile — our own edits included — so waiting for our queue could let both versions reach the disk).
+ * `inflight` is the state our edit still on its way leads to: it reaches the document before the save's
+ * edit, so the save writes the originals of that state's pending hunks. Otherwise the session's state
+ * when it is the text's, else the known state the text is (a text the review produced after it ended).
+ */
+export function planSave(session: Session, inflight: Session | undefined, text: string): SavePlan | undefined {
+  if (inflight && text !== inflight.doc) {
+    const step = reduce(inflight, { type: 'save' });
+    return step.edit ? { state: step.state, edit: { offset: 0, length: inflight.doc.length, text: step.state.doc }, whole: true } : undefined;
+  }
+  const base = inflight ?? (text === session.doc ? session : { ...session, phase: 'idle' as const, review: undefined, doc: text });
+  const step = reduce(base, { type: 'save' });
+  return step.edit ? { state: step.state, edit: step.edit, whole: false } : undefined;
+}
+
 /**
  * The text a save must write for `doc`: the originals of the pending hunks of the review it shows, or
  * of the known state it is. Used by tests and by the save participant's safety check.
