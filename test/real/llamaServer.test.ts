@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { buildCompletionPrompt } from '../../src/core/completion/prompt';
 import type { Logger } from '../../src/core/log';
 import { createModelClient } from '../../src/core/model/client';
-import { type EndpointConfig, type ModelClient, ModelError } from '../../src/core/model/types';
+import type { EndpointConfig, ModelClient } from '../../src/core/model/types';
 import { rejection } from '../fixtures/scripted';
 
 interface LiveModel {
