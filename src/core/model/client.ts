@@ -396,9 +396,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamChat(request: ChatRequest): ModelStream {
       return stream({
         kind: 'chat',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         onReasoning: request.onReasoning,
         promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
         async open(signal) {
@@ -411,9 +409,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamCompletion(request: CompletionRequest): ModelStream {
       return stream({
         kind: 'completion',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         promptChars: request.prompt.length + (request.suffix?.length ?? 0),
         async open(signal) {
           const body = {
@@ -430,9 +426,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamInfill(request: InfillRequest): ModelStream {
       return stream({
         kind: 'infill',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         promptChars: request.prefix.length + request.suffix.length + (request.extra ?? []).reduce((sum, e) => sum + e.text.length, 0),
         async open(signal) {
           const body = {
@@ -531,6 +525,11 @@ function codeOf(err: Error): string {
 
 async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => ChunkParts): AsyncGenerator<ChunkParts> {
   for await (const chunk of source) yield map(chunk);
+}
+
+/** What every kind of request tells the stream about itself. */
+function requestFields(request: { feature: string; model: string; signal?: AbortSignal }): Pick<StreamSpec, 'feature' | 'model' | 'signal'> {
+  return { feature: request.feature, model: request.model, signal: request.signal };
 }
 
 /** The fields every streamed chat or completions request sends: the stream with its usage, and sampling. */
