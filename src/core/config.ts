@@ -8,18 +8,23 @@ import { Settings } from './names';
 
 /**
  * Settings that decide where code and key are sent, which model is asked (a routing gateway bills a
- * costlier model for the same request) and what the usage estimate says: read from user settings
- * only, never from a workspace's `.vscode/settings.json` (package.json declares them `application`).
+ * costlier model for the same request), how many tokens a request may buy and what the usage estimate
+ * says: read from user settings only, never from a workspace's `.vscode/settings.json` (package.json
+ * declares them `application`; a unit test keeps the two lists equal).
  */
 export const APPLICATION_SCOPED: readonly string[] = [
   Settings.baseUrl,
   Settings.headers,
   Settings.timeoutSeconds,
+  Settings.deadlineSeconds,
   Settings.chatModel,
   Settings.contextWindowTokens,
+  Settings.reasoningTokens,
   Settings.pricingInput,
   Settings.pricingOutput,
   Settings.completionModel,
+  Settings.completionMaxTokens,
+  Settings.nextEditModel,
 ];
 
 export const DEFAULT_BASE_URL = 'http://localhost:11434/v1';

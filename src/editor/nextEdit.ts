@@ -12,6 +12,7 @@ import type { LineChange } from '../core/nextEdit/history';
 import { Colors, Commands, ContextKeys, SECTION, Settings, StatusItems } from '../core/names';
 import { readNextEditSettings, type NextEditSettings } from '../core/nextEdit/settings';
 import type { Services } from './services';
+import { read } from './settings';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
@@ -34,7 +35,7 @@ export function registerNextEdit(services: Services): vscode.Disposable {
   const subscriptions: vscode.Disposable[] = [];
   const settings = (): NextEditSettings & { chatModel: string } => {
     const config = vscode.workspace.getConfiguration(SECTION);
-    const s = readNextEditSettings((key) => config.get(key));
+    const s = readNextEditSettings((key) => read<unknown>(config, key, undefined));
     const chatModel = services.settings().chat.model;
     return { ...s, model: s.model || chatModel, chatModel };
   };

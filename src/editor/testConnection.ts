@@ -5,7 +5,7 @@ import { probeServer } from '../core/connection/probe';
 import { readCompletionSettings } from '../core/completion/settings';
 import type { ApiKeyStore } from './apiKey';
 import type { Services } from './services';
-import { openSettings } from './settings';
+import { openSettings, read } from './settings';
 
 export const REPORT_SCHEME = Schemes.connectionReport;
 const REPORT_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/Test Connection.md' });
@@ -35,7 +35,7 @@ export class ConnectionTester implements vscode.Disposable {
   async run(): Promise<Report | undefined> {
     const settings = this.services.settings();
     const config = vscode.workspace.getConfiguration(SECTION);
-    const completion = readCompletionSettings((key) => config.get(key));
+    const completion = readCompletionSettings((key) => read<unknown>(config, key, undefined));
     const apiKey = await this.keys.get();
     const log = this.services.log;
     const report = await vscode.window.withProgress(

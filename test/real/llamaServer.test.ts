@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { buildCompletionPrompt } from '../../src/core/completion/prompt';
 import type { Logger } from '../../src/core/log';
 import { createModelClient } from '../../src/core/model/client';
-import { type EndpointConfig, type ModelClient, ModelError } from '../../src/core/model/types';
+import type { EndpointConfig, ModelClient } from '../../src/core/model/types';
+import { rejection } from '../fixtures/scripted';
 
 interface LiveModel {
   baseURL: string;
@@ -48,16 +49,6 @@ class Lines implements Logger {
   error(m: string | Error) {
     this.lines.push(`error ${String(m)}`);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to fail');
 }
 
 /** Waits for a state of the server, polling its HTTP API (another process: nothing to subscribe to). */

@@ -2,24 +2,20 @@ import * as assert from 'assert';
 import { CompletionEngine, type EngineSettings, type ProvideInput } from '../../src/core/completion/engine';
 import { DEFAULT_COMPLETION_SETTINGS } from '../../src/core/completion/settings';
 import { silentLogger } from '../../src/core/log';
-import { createModelClient } from '../../src/core/model/client';
 import type { ModelClient } from '../../src/core/model/types';
-import { FakeModelServer } from '../fixtures/fakeModelServer';
+import { scriptedClient, useScriptedServer } from '../fixtures/scripted';
 
 /** The engine over the real client against the scripted OpenAI-compatible server. */
 describe('completion/engine against the scripted server', () => {
-  const server = new FakeModelServer();
+  const server = useScriptedServer();
   let client: ModelClient;
   let engine: CompletionEngine;
   let settings: EngineSettings;
 
-  before(async () => {
-    const baseURL = await server.start(0);
-    client = createModelClient({ baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+  before(() => {
+    client = scriptedClient(server);
   });
-  after(() => server.stop());
   beforeEach(() => {
-    server.reset();
     settings = { ...DEFAULT_COMPLETION_SETTINGS, mode: 'completions', debounceMs: 0, chatModel: 'test-model', exclude: [] };
     engine = new CompletionEngine({ client: () => client, log: silentLogger, abandonGraceMs: 20 });
   });
@@ -69,14 +65,18 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('typing through the suggestion still streaming follows it instead of sending another', async () => {
-    server.enqueue({ chunks: ['compute', 'Total', '(items);'], delayFirstMs: 30, delayBetweenMs: 60 });
+    // The server holds the reply after its first piece until the user has typed: no race with the clock.
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    server.enqueue({ chunks: ['compute', 'Total', '(items);'], hold });
     const a = new AbortController();
     const first = engine.provide(doc('const total = '), settings, a.signal);
-    await server.waitForRequests(1);
+    await server.waitForRequests(1, 60_000);
     // the editor cancels the first call when the user types, then calls again
-    await new Promise((r) => setTimeout(r, 50));
     a.abort();
-    const second = await engine.provide(doc('const total = co'), settings, live());
+    const typing = engine.provide(doc('const total = co'), settings, live());
+    release();
+    const second = await typing;
     assert.strictEqual((await first).text, '');
     assert.deepStrictEqual([second.text, second.via], ['mputeTotal(items);', 'follow']);
     assert.strictEqual(completions().length, 1);
@@ -84,7 +84,7 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('a superseded request is aborted at once: the server sees the stream closed', async () => {
-    server.enqueue({ reply: 'slow();', delayFirstMs: 3000 }, { reply: 'fast();' });
+    server.enqueue({ reply: 'slow();', delayFirstMs: 60_000 }, { reply: 'fast();' });
     const a = new AbortController();
     const first = engine.provide(doc('one('), settings, a.signal);
     await server.waitForRequests(1);
@@ -92,7 +92,7 @@ describe('completion/engine against the scripted server', () => {
     const second = await engine.provide(doc('two = '), settings, live());
     assert.strictEqual(second.text, 'fast();');
     assert.strictEqual((await first).via, 'none');
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'first request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'first request aborted');
     assert.strictEqual(engine.stats.requestsAborted, 1);
   });
 
@@ -107,11 +107,12 @@ describe('completion/engine against the scripted server', () => {
 
   it('closes the stream once a single-line suggestion has its line', async () => {
     const many = Array.from({ length: 60 }, (_, i) => `line${i}();\n`);
-    server.enqueue({ chunks: ['first();', '\n', ...many], delayBetweenMs: 15 });
+    // 60 more lines at 500 ms each: only a client that never closes would see the end.
+    server.enqueue({ chunks: ['first();', '\n', ...many], delayBetweenMs: 500 });
     const out = await engine.provide(doc('x = '), settings, live());
     assert.strictEqual(out.text, 'first();');
     assert.strictEqual(engine.stats.earlyStops, 1);
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'stream closed by the client');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'stream closed by the client');
   });
 
   it('stops at once when the whole reply arrived in one piece (the HTTP client may never notice the close)', async () => {
@@ -154,13 +155,13 @@ describe('completion/engine against the scripted server', () => {
   });
 
   it('a request nobody waits for any more is aborted after a short grace', async () => {
-    server.enqueue({ reply: 'late();', delayFirstMs: 3000 });
+    server.enqueue({ reply: 'late();', delayFirstMs: 60_000 });
     const a = new AbortController();
     const out = engine.provide(doc('x = '), settings, a.signal);
     await server.waitForRequests(1);
     a.abort();
     assert.strictEqual((await out).reason, 'cancelled');
-    await server.waitUntil(() => server.requests[0].aborted, 2000, 'abandoned request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'abandoned request aborted');
   });
 
   it('fim-template mode sends the preset format with its stop tokens and cleans them away', async () => {
@@ -185,6 +186,41 @@ describe('completion/engine against the scripted server', () => {
     assert.ok(prompt.includes('formatPrice'));
     assert.ok(!prompt.includes(token));
   });
+  describe('redacted secrets in the reply', () => {
+    const j = (...parts: string[]) => parts.join('');
+    const TOKEN = j('ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD');
+    const OTHER = j('ghp_', 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2');
+
+    it('a placeholder for a token the document holds becomes the token: the placeholder never reaches the ghost text', async () => {
+      server.enqueue({ reply: '"<redacted:github-token>";' });
+      const out = await engine.provide(doc(`const primary = "${TOKEN}";\nconst copy = `), settings, live());
+      const prompt: string = completions()[0].body.prompt;
+      assert.ok(prompt.includes('<redacted:github-token>') && !prompt.includes(TOKEN));
+      assert.strictEqual(out.text, `"${TOKEN}";`);
+    });
+
+    it('a placeholder for a secret from another file, or one never handed out, is not shown (nor is the secret)', async () => {
+      const source = { name: 'defs', timeLimitMs: 50, priority: 5, order: 1, fetch: () => [{ path: 'src/keys.ts', text: `export const key = "${OTHER}";` }] };
+      server.enqueue({ reply: '"<redacted:github-token>";' }, { reply: 'login(user);\nconst k = "<redacted:secret-3>";\nmore();' });
+      const other = await engine.provide(doc('const copy = ', '\n', { sources: [source] }), settings, live());
+      assert.ok(completions()[0].body.prompt.includes('"<redacted:github-token>"'));
+      assert.strictEqual(other.text, '');
+      const invented = await engine.provide(doc('function f() {\n  ', '\n}\n'), settings, live());
+      assert.ok(!invented.text.includes('<redacted:'), invented.text);
+      assert.strictEqual(invented.text, 'login(user);');
+    });
+
+    it('a cached reply is mapped back with the document as it is now', async () => {
+      server.enqueue({ reply: '"<redacted:github-token>";' });
+      const first = await engine.provide(doc(`const primary = "${TOKEN}";\nconst copy = `), settings, live());
+      assert.strictEqual(first.text, `"${TOKEN}";`);
+      // The token changed: the prompt is the same (the model saw a placeholder both times).
+      const again = await engine.provide(doc(`const primary = "${OTHER}";\nconst copy = `), settings, live());
+      assert.deepStrictEqual([again.text, again.via], [`"${OTHER}";`, 'cache']);
+      assert.strictEqual(completions().length, 1);
+    });
+  });
+
   describe('replies cut off or thinking', () => {
     it('a reply cut off by the token limit keeps its last line only when that line is complete', async () => {
       server.enqueue({ reply: 'computeTotal(it', finishReason: 'length' });

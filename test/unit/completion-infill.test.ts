@@ -3,22 +3,16 @@ import { CompletionEngine, type EngineSettings, type ProvideInput } from '../../
 import { buildCompletionPrompt } from '../../src/core/completion/prompt';
 import { DEFAULT_COMPLETION_SETTINGS, readCompletionSettings } from '../../src/core/completion/settings';
 import { silentLogger } from '../../src/core/log';
-import { createModelClient } from '../../src/core/model/client';
-import { FakeModelServer } from '../fixtures/fakeModelServer';
+import { scriptedClient, useScriptedServer } from '../fixtures/scripted';
 
 /** `redline.completion.mode: infill`: llama.cpp's /infill, through the engine and the real client. */
 describe('completion: infill mode', () => {
-  const server = new FakeModelServer();
+  const server = useScriptedServer();
   let engine: CompletionEngine;
   let settings: EngineSettings;
 
-  before(async () => {
-    await server.start(0);
-  });
-  after(() => server.stop());
   beforeEach(() => {
-    server.reset();
-    const client = createModelClient({ baseURL: server.baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+    const client = scriptedClient(server);
     settings = { ...DEFAULT_COMPLETION_SETTINGS, mode: 'infill', debounceMs: 0, chatModel: 'test-model', exclude: [] };
     engine = new CompletionEngine({ client: () => client, log: silentLogger, abandonGraceMs: 20 });
   });

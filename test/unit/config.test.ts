@@ -16,8 +16,16 @@ describe('config: what a workspace may set', () => {
     for (const key of APPLICATION_SCOPED) assert.strictEqual(properties[`${SECTION}.${key}`]?.scope, 'application', key);
   });
 
-  it('the models and the prices are user-only (a routing gateway bills a costlier model for the same request)', () => {
-    for (const key of ['chat.model', 'completion.model', 'pricing.inputPerMillionTokens', 'pricing.outputPerMillionTokens']) assert.ok(APPLICATION_SCOPED.includes(key), key);
+  it('the settings package.json declares application scope are exactly the ones read from user settings only', () => {
+    const declared = Object.keys(properties).filter((k) => properties[k].scope === 'application').map((k) => k.slice(SECTION.length + 1));
+    assert.deepStrictEqual([...declared].sort(), [...APPLICATION_SCOPED].sort());
+  });
+
+  it('every model, every endpoint setting, the token limits and the prices are user-only (a routing gateway bills a costlier model for the same request)', () => {
+    const keys = Object.keys(properties).map((k) => k.slice(SECTION.length + 1));
+    const costly = keys.filter((k) => /(?:^|\.)model$|^endpoint\.|^pricing\.(?:input|output)|maxTokens$|reasoningTokens$|contextWindowTokens$/.test(k));
+    assert.ok(costly.includes('nextEdit.model') && costly.includes('completion.model') && costly.includes('chat.model'), costly.join());
+    for (const key of costly) assert.ok(APPLICATION_SCOPED.includes(key), key);
   });
 
   it('package.json shows the same default exclude list as the code uses', () => {

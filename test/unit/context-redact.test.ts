@@ -235,6 +235,25 @@ describe('context/redact: SecretVault', () => {
     );
   });
 
+  it('restoreInto puts back only the secrets the document holds, and points at the first placeholder left', () => {
+    const vault = new SecretVault();
+    const mine = `const t = "${GITHUB}";`;
+    vault.redact(mine);
+    vault.redact(`// another file\nconst k = "${SLACK}";`);
+    // The document's own token comes back; the other file's stays a placeholder and is pointed at.
+    const reply = 'use("<redacted:github-token>");\nsend("<redacted:slack-token>");';
+    const out = vault.restoreInto(reply, `${mine}\n`);
+    assert.strictEqual(out.text, `use("${GITHUB}");\nsend("<redacted:slack-token>");`);
+    assert.strictEqual(out.unresolved, out.text.indexOf('<redacted:slack-token>'));
+    // A placeholder the vault never handed out is unresolved too; one the document holds literally is not.
+    assert.strictEqual(vault.restoreInto('x <redacted:secret-7>', mine).unresolved, 2);
+    assert.deepStrictEqual(vault.restoreInto('x <redacted:secret-7>', '// <redacted:secret-7>'), { text: 'x <redacted:secret-7>', unresolved: -1 });
+    // No placeholder: the text as it is.
+    assert.deepStrictEqual(vault.restoreInto('plain < text >', mine), { text: 'plain < text >', unresolved: -1 });
+    // Every placeholder of the document's own secrets, however many.
+    assert.deepStrictEqual(vault.restoreInto('<redacted:github-token><redacted:github-token>', mine), { text: GITHUB + GITHUB, unresolved: -1 });
+  });
+
   it('holds back a placeholder split across deltas until it is complete', () => {
     const vault = new SecretVault();
     vault.redact(`t = "${GITHUB}"`);

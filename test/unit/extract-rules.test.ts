@@ -45,6 +45,11 @@ describe('extract: indentation helpers', () => {
     assert.equal(indentUnit(['\tx', '\t\ty']), undefined);
     assert.equal(indentUnit(['a', '          b']), undefined);
     assert.equal(indentUnit(['a', '        b']), 8);
+    // Widths in any order, repeated: steps are taken between the distinct widths, smallest first.
+    assert.equal(indentUnit(['    a', '  b', '      c', '  d']), 2);
+    // The first width counts as a step too; the most common step wins over it.
+    assert.equal(indentUnit(['    a']), 4);
+    assert.equal(indentUnit(['    a', '      b', '        c', '          d']), 2);
   });
 
   it('convertIndentStyle: tabs ↔ spaces by columns, inner whitespace untouched', () => {
@@ -59,6 +64,9 @@ describe('extract: indentation helpers', () => {
     assert.deepEqual(planIndent(['  a', '    b'], ['\ta', '\t\tb']), { style: { to: 'tabs', unit: 2 }, from: '\t', to: '\t' });
     assert.deepEqual(planIndent(['\ta'], ['x'], ['y', '   z', '      w']), { style: { to: 'spaces', unit: 3 }, from: '   ', to: '' });
     assert.deepEqual(planIndent(['\ta'], ['x'], ['y', ' z']), { style: { to: 'spaces', unit: 4 }, from: '    ', to: '' });
+    // No style known on one side: nothing is converted.
+    assert.deepEqual(planIndent(['  a'], ['b']), { style: undefined, from: '  ', to: '' });
+    assert.deepEqual(planIndent(['a'], ['\tb']), { style: undefined, from: '', to: '\t' });
   });
 
   it('applyIndentPlan', () => {

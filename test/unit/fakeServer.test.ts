@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import OpenAI from 'openai';
-import { DEFAULT_COMPLETION, DEMO_COMMENT, defaultReply, FakeModelServer, splitReply } from '../fixtures/fakeModelServer';
+import { DEFAULT_COMPLETION, DEMO_COMMENT, defaultReply, splitReply } from '../fixtures/fakeModelServer';
+import { useScriptedServer } from '../fixtures/scripted';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -21,23 +22,14 @@ function sseData(text: string): string[] {
 }
 
 describe('FakeModelServer', () => {
-  let server: FakeModelServer;
-  let baseURL: string;
-
-  beforeEach(async () => {
-    server = new FakeModelServer();
-    baseURL = await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = useScriptedServer({ perTest: true });
 
   it('starts on a free port with a base URL ending in /v1', () => {
-    assert.match(baseURL, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.match(server.baseURL, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   });
 
   it('lists models at GET /v1/models', async () => {
-    const res = await fetch(`${baseURL}/models`);
+    const res = await fetch(`${server.baseURL}/models`);
     assert.equal(res.status, 200);
     const json = (await res.json()) as { object: string; data: Array<{ id: string }> };
     assert.equal(json.object, 'list');
@@ -47,7 +39,7 @@ describe('FakeModelServer', () => {
 
   it('streams chat as SSE chunks with a usage chunk and [DONE]', async () => {
     server.enqueue({ chunks: ['a', 'b', 'c'], usage: { prompt_tokens: 5, completion_tokens: 3 } });
-    const res = await post(`${baseURL}/chat/completions`, {
+    const res = await post(`${server.baseURL}/chat/completions`, {
       model: 'm',
       stream: true,
       stream_options: { include_usage: true },
@@ -73,7 +65,7 @@ describe('FakeModelServer', () => {
   it('streams scripted reasoning first, in reasoning_content or reasoning, apart from the content', async () => {
     for (const field of ['reasoning_content', 'reasoning'] as const) {
       server.enqueue({ reasoning: ['x', 'y'], reasoningField: field, chunks: ['a'] });
-      const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
       const deltas = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e).choices[0].delta);
       assert.deepEqual(deltas, [{ role: 'assistant', content: null, [field]: 'x' }, { content: null, [field]: 'y' }, { content: 'a' }, {}]);
     }
@@ -81,26 +73,26 @@ describe('FakeModelServer', () => {
 
   it('ends a stream with neither finish_reason nor [DONE] when scripted', async () => {
     server.enqueue({ chunks: ['a', 'b'], fault: 'endWithoutFinish' });
-    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
     const events = sseData(await res.text());
     assert.deepEqual(events.map((e) => JSON.parse(e).choices[0].finish_reason), [null, null]);
   });
 
   it('sends no usage chunk unless include_usage is asked for', async () => {
-    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const chunks = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e));
     assert.ok(chunks.every((c) => c.usage === undefined));
   });
 
   it('answers non-streamed chat and completions as JSON', async () => {
     server.enqueue({ reply: 'whole reply', endpoint: 'chat' });
-    const chatRes = await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    const chatRes = await post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     const chat = await chatRes.json();
     assert.equal(chat.object, 'chat.completion');
     assert.equal(chat.choices[0].message.content, 'whole reply');
     assert.equal(typeof chat.usage.prompt_tokens, 'number');
 
-    const completionRes = await post(`${baseURL}/completions`, { model: 'm', prompt: 'let x = ', suffix: ';\n' });
+    const completionRes = await post(`${server.baseURL}/completions`, { model: 'm', prompt: 'let x = ', suffix: ';\n' });
     const completion = await completionRes.json();
     assert.equal(completion.object, 'text_completion');
     assert.equal(completion.choices[0].text, DEFAULT_COMPLETION);
@@ -108,7 +100,7 @@ describe('FakeModelServer', () => {
   });
 
   it('works with the real openai client, streamed and not', async () => {
-    const openai = new OpenAI({ apiKey: 'k', baseURL, maxRetries: 0 });
+    const openai = new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
     server.enqueue({ reply: 'one two three' }, { reply: 'plain' });
     const stream = await openai.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] });
     let text = '';
@@ -123,7 +115,7 @@ describe('FakeModelServer', () => {
     const texts: string[] = [];
     for (const url of ['chat/completions', 'chat/completions', 'completions']) {
       const body = url === 'completions' ? { model: 'm', prompt: 'p' } : { model: 'm', messages: [{ role: 'user', content: 'x' }] };
-      const json = (await (await post(`${baseURL}/${url}`, body)).json());
+      const json = (await (await post(`${server.baseURL}/${url}`, body)).json());
       texts.push(json.choices[0].message?.content ?? json.choices[0].text);
     }
     assert.deepEqual(texts, ['first chat', 'second chat', 'for completions']);
@@ -136,9 +128,9 @@ describe('FakeModelServer', () => {
 
   it('asks the responder when the queue is empty, and falls back to the default', async () => {
     server.setResponder((req) => (req.body.messages[0].content === 'ping' ? { reply: 'pong' } : undefined));
-    const pong = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'ping' }] })).json());
+    const pong = (await (await post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'ping' }] })).json());
     assert.equal(pong.choices[0].message.content, 'pong');
-    const other = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'no code' }] })).json());
+    const other = (await (await post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'no code' }] })).json());
     assert.match(other.choices[0].message.content, new RegExp(DEMO_COMMENT));
   });
 
@@ -165,7 +157,7 @@ describe('FakeModelServer', () => {
     server.enqueue({ fault: 'http429', retryAfterSeconds: 3 }, { fault: 'http404' }, { fault: 'http500' }, { fault: 'http401' });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await post(`${baseURL}/chat/completions`, { model: 'gone', messages: [] });
+      const res = await post(`${server.baseURL}/chat/completions`, { model: 'gone', messages: [] });
       statuses.push(res.status);
       const json = await res.json();
       assert.equal(typeof json.error.message, 'string');
@@ -176,31 +168,29 @@ describe('FakeModelServer', () => {
   });
 
   it('requires the API key when asked to', async () => {
-    await server.stop();
-    server = new FakeModelServer({ requireApiKey: 'right' });
-    baseURL = await server.start();
-    assert.equal((await fetch(`${baseURL}/models`)).status, 401);
-    assert.equal((await fetch(`${baseURL}/models`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
-    assert.equal((await fetch(`${baseURL}/models`, { headers: { authorization: 'Bearer right' } })).status, 200);
+    server.requireApiKey('right');
+    assert.equal((await fetch(`${server.baseURL}/models`)).status, 401);
+    assert.equal((await fetch(`${server.baseURL}/models`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+    assert.equal((await fetch(`${server.baseURL}/models`, { headers: { authorization: 'Bearer right' } })).status, 200);
   });
 
   it('sends a malformed chunk when scripted', async () => {
     server.enqueue({ chunks: ['ok', 'more'], fault: 'malformedChunk' });
-    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
+    const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
     const events = sseData(await res.text());
     assert.equal(events[1], '{not json');
   });
 
   it('cuts the stream mid-reply when scripted', async () => {
     server.enqueue({ chunks: ['a', 'b', 'c', 'd'], fault: 'cutStream' });
-    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
+    const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
     await assert.rejects(res.text());
     assert.equal(server.requests[0].aborted, false, 'a cut by the server is not a client abort');
   });
 
   it('sends an empty stream when scripted', async () => {
     server.enqueue({ fault: 'empty' });
-    const res = await post(`${baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
+    const res = await post(`${server.baseURL}/chat/completions`, { model: 'm', stream: true, messages: [] });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
   });
@@ -208,7 +198,7 @@ describe('FakeModelServer', () => {
   it('records a client that leaves before the end as aborted', async () => {
     server.enqueue({ chunks: ['a', 'b'], delayBetweenMs: 60_000 });
     const controller = new AbortController();
-    const res = await fetch(`${baseURL}/chat/completions`, {
+    const res = await fetch(`${server.baseURL}/chat/completions`, {
       method: 'POST',
       body: JSON.stringify({ model: 'm', stream: true, messages: [] }),
       signal: controller.signal,
@@ -222,7 +212,7 @@ describe('FakeModelServer', () => {
 
   it('a hanging request keeps its connection open until stop() closes it', async () => {
     server.enqueue({ fault: 'hang' });
-    const pending = post(`${baseURL}/chat/completions`, { model: 'm', messages: [] });
+    const pending = post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [] });
     const outcome = pending.then(
       () => 'answered',
       () => 'closed',
@@ -239,13 +229,13 @@ describe('FakeModelServer', () => {
   });
 
   it('can be scripted and inspected over the control API', async () => {
-    const origin = baseURL.replace(/\/v1$/, '');
+    const origin = server.baseURL.replace(/\/v1$/, '');
     const queued = await post(`${origin}/__control/enqueue`, [{ reply: 'from control' }, { fault: 'http500' }]);
     assert.equal(queued.status, 200);
     assert.equal(server.pendingScripts(), 2);
-    const first = (await (await post(`${baseURL}/chat/completions`, { model: 'm', messages: [] })).json());
+    const first = (await (await post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [] })).json());
     assert.equal(first.choices[0].message.content, 'from control');
-    assert.equal((await post(`${baseURL}/chat/completions`, { model: 'm', messages: [] })).status, 500);
+    assert.equal((await post(`${server.baseURL}/chat/completions`, { model: 'm', messages: [] })).status, 500);
 
     const log = (await (await fetch(`${origin}/__control/requests`)).json());
     assert.equal(log.requests.length, 2);

@@ -5,22 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { APIError } from 'openai';
 import type { Logger } from '../../src/core/log';
-import { createModelClient, defaultSleep, infillURL, LOADING_POLL_MAX_MS, type ModelClientOptions } from '../../src/core/model/client';
+import { createModelClient, infillURL, LOADING_POLL_MAX_MS, type ModelClientOptions } from '../../src/core/model/client';
 import { contextExceeded, formatDuration, timeoutError, toModelError } from '../../src/core/model/errors';
-import { type EndpointConfig, type ModelClient, ModelError, type ModelStream } from '../../src/core/model/types';
-import { DEFAULT_COMPLETION, FakeModelServer } from '../fixtures/fakeModelServer';
+import { type EndpointConfig, type ModelClient, type ModelStream } from '../../src/core/model/types';
+import { DEFAULT_COMPLETION } from '../fixtures/fakeModelServer';
+import { ManualTimers } from '../fixtures/manualTimers';
+import { rejection, useScriptedServer } from '../fixtures/scripted';
 
 const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 async function drain(stream: ModelStream): Promise<string[]> {
   const deltas: string[] = [];
@@ -33,21 +26,12 @@ async function drain(stream: ModelStream): Promise<string[]> {
 }
 
 describe('model client against real-server behaviour', () => {
-  let server: FakeModelServer;
-  let baseURL: string;
-
-  beforeEach(async () => {
-    server = new FakeModelServer();
-    baseURL = await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = useScriptedServer({ perTest: true });
 
   function client(config: Partial<EndpointConfig> = {}, options: Partial<ModelClientOptions> = {}): { client: ModelClient; sleeps: number[] } {
     const sleeps: number[] = [];
     const c = createModelClient(
-      { baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
+      { baseURL: server.baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
       {
         logger: quiet,
         sleep: async (ms) => {
@@ -62,42 +46,69 @@ describe('model client against real-server behaviour', () => {
   const chat = (extra = {}) => ({ feature: 'edit', model: 'm', messages: [{ role: 'user' as const, content: 'hi' }], ...extra });
 
   describe('timeouts', () => {
-    it('empty deltas do not reset the first-token timer', async () => {
-      const { client: c } = client({ timeoutMs: 250 });
-      // 20 empty chunks 40 ms apart (800 ms of nothing), then text.
-      server.enqueue({ reply: 'late text', emptyDeltas: 20, delayBetweenMs: 40 });
-      const error = await rejection(c.streamChat(chat()).result);
-      assert.equal(error.kind, 'timeout');
-      assert.match(error.userMessage, /did not answer within 250 ms\./);
+    // These run on a clock the test drives (ManualTimers): what they check cannot flip with the load.
+    it('empty deltas do not reset the first-token timer; text does', async () => {
+      const timers = new ManualTimers();
+      const { client: c } = client({ timeoutMs: 250 }, { timers });
+      server.enqueue({ chunks: ['late ', 'text'], emptyDeltas: 20 });
+      const result = await c.streamChat(chat()).result;
+      assert.equal(result.text, 'late text');
+      // Armed when the request was sent, then once for each piece of text: never for an empty delta.
+      assert.deepEqual(timers.history, [250, 250, 250]);
     });
 
     it('a total deadline ends a reply that trickles in one piece at a time', async () => {
-      const { client: c } = client({ timeoutMs: 1000, deadlineMs: 1500 });
+      const timers = new ManualTimers();
+      const { client: c } = client({ timeoutMs: 1000, deadlineMs: 1500 }, { timers });
       server.enqueue({ chunks: Array.from({ length: 40 }, () => 'x'), delayBetweenMs: 100 });
       const stream = c.streamChat(chat());
-      const deltas = await drain(stream);
+      const deltas: string[] = [];
+      try {
+        for await (const d of stream) {
+          deltas.push(d);
+          // Three pieces in, the deadline passes (the idle timer was reset by each piece: it never fired).
+          if (deltas.length === 3) assert.equal(timers.fire(1500), 1);
+        }
+      } catch {
+        // the result carries the error
+      }
       const error = await rejection(stream.result);
       assert.equal(error.kind, 'timeout');
       assert.equal(error.detail?.reason, 'deadline');
       assert.match(error.userMessage, /did not finish within 1.5 seconds, the deadline for one request\./);
-      assert.ok(deltas.length > 0 && deltas.length < 40, `some text arrived before the deadline (${deltas.length})`);
-      await server.waitUntil(() => server.requests[0]?.aborted === true, 5000, 'the request to be closed');
+      assert.ok(deltas.length >= 3 && deltas.length < 40, `the text before the deadline, not all of it (${deltas.length})`);
+      await server.waitUntil(() => server.requests[0]?.aborted === true, 60_000, 'the request to be closed');
     });
 
     it('a deadline also bounds empty deltas that keep coming', async () => {
-      const { client: c } = client({ timeoutMs: 60_000, deadlineMs: 300 });
+      const timers = new ManualTimers();
+      const { client: c } = client({ timeoutMs: 60_000, deadlineMs: 300 }, { timers });
       server.enqueue({ reply: 'never', emptyDeltas: 100, delayBetweenMs: 20 });
-      const error = await rejection(c.streamChat(chat()).result);
+      const result = c.streamChat(chat()).result;
+      await server.waitUntil(() => server.requests[0]?.streaming === true, 60_000, 'the stream to start');
+      assert.equal(timers.fire(300), 1);
+      const error = await rejection(result);
       assert.equal(error.detail?.reason, 'deadline');
     });
 
     it('the idle timer pauses while the client sleeps for a retry', async () => {
-      // retry-after 1 s under a 1 s idle timeout, slept as 1.5 s: the sleep must not count as silence.
-      const { client: c } = client({ timeoutMs: 1000, maxRetries: 1 }, { sleep: (_ms, signal) => defaultSleep(1500, signal) });
+      // A retry-after sleep must not count as silence: no idle timer is armed while the client sleeps.
+      const timers = new ManualTimers();
+      const armedWhileSleeping: number[][] = [];
+      const { client: c } = client(
+        { timeoutMs: 1000, maxRetries: 1 },
+        {
+          timers,
+          sleep: async () => {
+            armedWhileSleeping.push(timers.armed());
+          },
+        },
+      );
       server.enqueue({ fault: 'http429', retryAfterSeconds: 1 }, { reply: 'after the wait' });
       const result = await c.streamChat(chat()).result;
       assert.equal(result.text, 'after the wait');
       assert.equal(server.requests.length, 2);
+      assert.deepEqual(armedWhileSleeping, [[]]);
     });
 
     it('states the real figure of a short timeout', async () => {
@@ -151,13 +162,28 @@ describe('model client against real-server behaviour', () => {
       assert.ok(sleeps.every((ms) => ms > 0 && ms <= LOADING_POLL_MAX_MS), `polls every ≤ ${LOADING_POLL_MAX_MS} ms: ${sleeps.join(', ')}`);
     });
 
-    it('says the server is still loading when the deadline passes', async () => {
-      const { client: c } = client({ maxRetries: 2, deadlineMs: 700 }, { sleep: defaultSleep });
+    it('says the server is still loading when the next poll would pass the deadline', async () => {
+      // The clock stands still (ManualTimers): the polls back off 250, 500, 1000 ms (jitter pinned to
+      // 0) and the third would end after the 700 ms deadline, so the client stops there.
+      const { client: c, sleeps } = client({ maxRetries: 2, deadlineMs: 700 }, { timers: new ManualTimers(), random: () => 0 });
       server.setResponder(() => ({ fault: 'loading' }));
       const error = await rejection(c.streamChat(chat()).result);
       assert.equal(error.detail?.reason, 'loading');
       assert.match(error.userMessage, /is still loading its model/);
-      assert.ok(server.requests.length >= 2, `polled more than once (${server.requests.length})`);
+      assert.deepEqual(sleeps, [250, 500]);
+      assert.equal(server.requests.length, 3);
+    });
+
+    it('says the server is still loading when the deadline passes during a request', async () => {
+      const timers = new ManualTimers();
+      const { client: c } = client({ maxRetries: 2, deadlineMs: 700 }, { timers, random: () => 0 });
+      server.enqueue({ fault: 'loading' }, { fault: 'hang' });
+      const result = c.streamChat(chat()).result;
+      await server.waitForRequests(2, 60_000);
+      timers.time = 700;
+      assert.equal(timers.fire(700), 1);
+      const error = await rejection(result);
+      assert.equal(error.detail?.reason, 'loading');
     });
 
     it('names a loading server even when it is not retried (inline suggestions)', async () => {
@@ -165,7 +191,7 @@ describe('model client against real-server behaviour', () => {
       server.enqueue({ fault: 'loading' });
       const error = await rejection(c.streamCompletion({ feature: 'completion', model: 'm', prompt: 'a' }).result);
       assert.deepEqual(sleeps, []);
-      assert.equal(error.userMessage, `The model server at ${baseURL} is still loading its model.`);
+      assert.equal(error.userMessage, `The model server at ${server.baseURL} is still loading its model.`);
     });
   });
 
@@ -221,7 +247,7 @@ describe('model client against real-server behaviour', () => {
     it('reads the sizes from OpenAI-style context messages', () => {
       const err = new APIError(400, { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9100 tokens.", code: 'context_length_exceeded' }, undefined, new Headers());
       assert.deepEqual(contextExceeded(err), { promptTokens: 9100, contextTokens: 8192 });
-      const mapped = toModelError(err, { baseURL, timeoutMs: 1000, phase: 'connect' });
+      const mapped = toModelError(err, { baseURL: server.baseURL, timeoutMs: 1000, phase: 'connect' });
       assert.match(mapped.userMessage, /^The prompt \(9100 tokens\) does not fit the model's context on the server \(8192 tokens\)/);
       assert.equal(contextExceeded(new APIError(400, { message: 'temperature must be below 2' }, undefined, new Headers())), undefined);
     });

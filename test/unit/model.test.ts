@@ -14,7 +14,9 @@ import {
   type ModelStream,
   type RequestEvent,
 } from '../../src/core/model/types';
-import { DEFAULT_COMPLETION, DEMO_COMMENT, FakeModelServer } from '../fixtures/fakeModelServer';
+import { DEFAULT_COMPLETION, DEMO_COMMENT } from '../fixtures/fakeModelServer';
+import { ManualTimers } from '../fixtures/manualTimers';
+import { rejection, useScriptedServer } from '../fixtures/scripted';
 
 /** A Logger that keeps every line, arguments included, as text. */
 class RecordingLogger implements Logger {
@@ -63,15 +65,6 @@ async function collect(stream: ModelStream): Promise<{ deltas: string[]; error?:
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 async function closedPort(): Promise<number> {
   const server = http.createServer();
@@ -82,23 +75,14 @@ async function closedPort(): Promise<number> {
 }
 
 describe('model client against the fake OpenAI server', () => {
-  let server: FakeModelServer;
-  let baseURL: string;
-
-  beforeEach(async () => {
-    server = new FakeModelServer();
-    baseURL = await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+  const server = useScriptedServer({ perTest: true });
 
   function harness(config: Partial<EndpointConfig> = {}, options: Partial<ModelClientOptions> = {}): Harness {
     const logger = new RecordingLogger();
     const events: RequestEvent[] = [];
     const sleeps: number[] = [];
     const client = createModelClient(
-      { baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
+      { baseURL: server.baseURL, headers: {}, timeoutMs: 5000, maxRetries: 2, ...config },
       {
         logger,
         observer: (event) => events.push(event),
@@ -329,24 +313,35 @@ describe('model client against the fake OpenAI server', () => {
       assert.equal(h.sleeps.length, 1);
     });
 
-    it('times out a server that never answers', async () => {
-      const h = harness({ timeoutMs: 150, maxRetries: 2 });
+    // The idle timer runs on a clock the test fires once the server holds the request: the outcome
+    // is the same however loaded the machine is.
+    it('times out a server that never answers, and does not retry', async () => {
+      const timers = new ManualTimers();
+      const h = harness({ timeoutMs: 150, maxRetries: 2 }, { timers });
       server.enqueue({ fault: 'hang' });
-      const error = await rejection(h.client.streamChat(chat('x')).result);
+      const result = h.client.streamChat(chat('x')).result;
+      await server.waitForRequests(1, 60_000);
+      assert.deepEqual(timers.armed(), [150], 'the idle timer is armed while the request waits');
+      assert.equal(timers.fire(150), 1);
+      const error = await rejection(result);
       assert.equal(error.kind, 'timeout');
+      assert.match(error.userMessage, /did not answer within 150 ms\./);
       assert.deepEqual(error.nextSteps, ['retry', 'openSettings']);
-      // On a loaded machine the 150 ms may pass before the server has recorded the request.
-      await server.waitForRequests(1);
+      await server.waitUntil(() => server.requests[0].aborted, 60_000, 'the hanging request to be closed');
       assert.equal(server.requests.length, 1);
-      await server.waitUntil(() => server.requests[0].aborted, 5000, 'the hanging request to be closed');
+      assert.deepEqual(timers.armed(), [], 'no timer left behind');
     });
 
     it('times out a stream whose first token never comes after the headers', async () => {
-      const h = harness({ timeoutMs: 150 });
+      const timers = new ManualTimers();
+      const h = harness({ timeoutMs: 150 }, { timers });
       server.enqueue({ reply: 'too late', delayFirstMs: 60_000 });
-      const error = await rejection(h.client.streamChat(chat('x')).result);
+      const result = h.client.streamChat(chat('x')).result;
+      await server.waitUntil(() => server.requests[0]?.streaming === true, 60_000, 'the headers to go out');
+      assert.equal(timers.fire(150), 1, 'the headers did not disarm the first-token timer');
+      const error = await rejection(result);
       assert.equal(error.kind, 'timeout');
-      await server.waitUntil(() => server.requests[0].aborted, 5000, 'the stalled request to be closed');
+      await server.waitUntil(() => server.requests[0].aborted, 60_000, 'the stalled request to be closed');
     });
 
     it('maps a cut stream to badResponse and never retries once text has arrived', async () => {
@@ -490,11 +485,9 @@ describe('model client against the fake OpenAI server', () => {
     });
 
     it('never logs the API key or header values, even when the server echoes them', async () => {
-      await server.stop();
       const key = 'sk-test-SECRET-0123456789';
       const headerSecret = 'hdr-SECRET-9876543210';
-      server = new FakeModelServer({ requireApiKey: 'the-right-key' });
-      baseURL = await server.start();
+      server.requireApiKey('the-right-key');
       const h = harness({ apiKey: key, headers: { 'X-Gateway-Token': headerSecret }, maxRetries: 1 });
 
       const rejected = await rejection(h.client.streamChat(chat('x')).result);

@@ -249,6 +249,24 @@ describe('nextEdit/reply', () => {
     assert.deepEqual(proposalFromReply(wrap(lines.slice(0, 3).join('\n')), lines, region), { ok: false, reason: 'noop' });
   });
 
+  it('maps the prompt\'s placeholders back before the diff: a line holding a token is not proposed as its placeholder', () => {
+    const token = ['ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD'].join('');
+    const doc = ['function f(count) {', `  const auth = "${token}";`, '  return n * 2;', '}', ''];
+    const r = { start: 0, end: 4, contextStart: 0, contextEnd: 5 };
+    const prompt = buildNextEditPrompt({ path: 'src/f.ts', languageId: 'typescript', lines: doc, cursor: { line: 0, character: 16 }, region: r, history: [] }, 'chat');
+    assert.ok(prompt.text.includes('  const auth = "<redacted:github-token>";') && !prompt.text.includes(token));
+    const reply = wrap('function f(count) {\n  const auth = "<redacted:github-token>";\n  return count * 2;\n}');
+    const result = proposalFromReply(reply, doc, r, [], prompt.secrets);
+    assert.ok(result.ok);
+    assert.deepEqual(result.proposal.hunks, [{ start: 2, oldLines: ['  return n * 2;'], newLines: ['  return count * 2;'] }]);
+    assert.ok(!result.proposal.newLines.join('\n').includes('<redacted:'));
+    // A placeholder that is not this document's secret (another file's, or one never handed out) drops the reply.
+    const foreign = wrap('function f(count) {\n  const auth = "<redacted:github-token-2>";\n  return count * 2;\n}');
+    assert.deepEqual(proposalFromReply(foreign, doc, r, [], prompt.secrets), { ok: false, reason: 'placeholder' });
+    // Prose around the markers may name placeholders: only the rewrite counts.
+    assert.ok(proposalFromReply(`I kept <redacted:secret-9> as it was.\n${reply}`, doc, r, [], prompt.secrets).ok);
+  });
+
   it('drops a reply that takes back the user\'s last edit, keeps one that continues it', () => {
     const edit = { start: 0, oldLines: ['function f(n) {'], newLines: ['function f(count) {'] };
     const undo = proposalFromReply(wrap('function f(n) {\n  return n * 2;\n}'), lines, region, [edit]);

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { silentLogger } from '../../src/core/log';
-import { createModelClient } from '../../src/core/model/client';
 import type { ModelClient } from '../../src/core/model/types';
 import { NextEditEngine, type NextEditOutcome } from '../../src/core/nextEdit/engine';
 import { NextEditPolicy } from '../../src/core/nextEdit/policy';
 import { MARKERS } from '../../src/core/nextEdit/prompt';
 import { DEFAULT_NEXT_EDIT_SETTINGS, type NextEditSettings } from '../../src/core/nextEdit/settings';
-import { FakeModelServer } from '../fixtures/fakeModelServer';
+import { scriptedClient, useScriptedServer } from '../fixtures/scripted';
 
 describe('nextEdit/policy (model-based)', () => {
   it('sends at most one request per pause, only after the pause, and aborts a running one on the next edit', () => {
@@ -69,20 +68,17 @@ describe('nextEdit/policy (model-based)', () => {
 });
 
 describe('nextEdit/engine against the scripted server', () => {
-  const server = new FakeModelServer();
+  const server = useScriptedServer();
   let client: ModelClient;
   let engine: NextEditEngine;
   let outcomes: NextEditOutcome[];
   let settings: NextEditSettings;
   let waiters: (() => void)[];
 
-  before(async () => {
-    const baseURL = await server.start(0);
-    client = createModelClient({ baseURL, headers: {}, timeoutMs: 5000, maxRetries: 0 }, { logger: silentLogger });
+  before(() => {
+    client = scriptedClient(server);
   });
-  after(() => server.stop());
   beforeEach(() => {
-    server.reset();
     outcomes = [];
     waiters = [];
     settings = { ...DEFAULT_NEXT_EDIT_SETTINGS, enabled: true, model: 'next-model', debounceMs: 50 };
@@ -136,6 +132,21 @@ describe('nextEdit/engine against the scripted server', () => {
     assert.ok(user.includes(`${MARKERS.regionStart}\nfunction area(width${MARKERS.cursor}, h) {\n  return w * h;\n}\n`), user);
   });
 
+  it('a rewrite that echoes a redacted token as its placeholder proposes only the real change, never the placeholder', async () => {
+    const token = ['ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD'].join('');
+    const text = `function area(w, h) {\n  const auth = "${token}";\n  return w * h;\n}\n`;
+    server.enqueue({ reply: reply('function area(width, h) {\n  const auth = "<redacted:github-token>";\n  return width * h;\n}\n') });
+    engine.track('src/area.ts', text);
+    renameW();
+    await outcome();
+    const o = outcomes[0];
+    assert.equal(o.kind, 'proposal', JSON.stringify(o));
+    if (o.kind !== 'proposal') return;
+    assert.deepEqual(o.proposal.hunks, [{ start: 2, oldLines: ['  return w * h;'], newLines: ['  return width * h;'] }]);
+    const user = server.requests.find((r) => r.endpoint === 'chat')!.body.messages[1].content as string;
+    assert.ok(user.includes('<redacted:github-token>') && !user.includes(token));
+  });
+
   it('the same prompt again is answered from the cache; zeta format uses /v1/completions', async () => {
     settings.promptFormat = 'zeta';
     server.enqueue({ reply: reply('function area(width, h) {\n  return width * h;\n}\n'), endpoint: 'completions' });
@@ -153,7 +164,7 @@ describe('nextEdit/engine against the scripted server', () => {
   });
 
   it('an edit during the request aborts it; a reply that undoes the user is dropped', async () => {
-    server.enqueue({ reply: reply('x'), delayFirstMs: 3000 });
+    server.enqueue({ reply: reply('x'), delayFirstMs: 60_000 });
     engine.track('src/area.ts', TEXT);
     renameW();
     await server.waitForRequests(1, 3000);
@@ -164,7 +175,7 @@ describe('nextEdit/engine against the scripted server', () => {
       settings,
       snapshot: () => ({ path: 'src/area.ts', languageId: 'typescript', version: 2, cursor: { line: 1, character: 16 } }),
     });
-    await server.waitUntil(() => server.requests[0].aborted, 3000, 'the first request aborted');
+    await server.waitUntil(() => server.requests[0].aborted, 60_000, 'the first request aborted');
     await outcome();
     assert.deepEqual(outcomes[0], { kind: 'dropped', docKey: 'doc', reason: 'undo' });
     assert.equal(engine.stats.requestsAborted, 1);

@@ -8,6 +8,7 @@
 import type { Logger } from '../log';
 import { type ContextBudget, type ContextSource, DEFAULT_BUDGET, gatherContext } from '../context/gather';
 import { queryText } from '../context/snippets';
+import type { SecretVault } from '../context/redact';
 import type { ModelClient, ModelStream } from '../model/types';
 import { ModelError } from '../model/types';
 import { type CleanContext, CompletionCleaner } from './filters';
@@ -88,6 +89,19 @@ export interface EngineOptions {
 
 /** Server-side stop sequences: most OpenAI-compatible servers accept four; the rest apply locally. */
 const MAX_SERVER_STOPS = 4;
+
+/**
+ * A suggestion as it may go into the document. The model saw placeholders for redacted secrets: one
+ * that stands for a secret the document itself holds is mapped back (the user's own text); a line
+ * holding any other placeholder, and everything after it, is left out, so neither a placeholder nor a
+ * secret from another file can reach the buffer with Tab.
+ */
+export function suggestionForDocument(text: string, secrets: SecretVault, document: string): string {
+  const restored = secrets.restoreInto(text, document);
+  if (restored.unresolved < 0) return restored.text;
+  const lineBreak = restored.text.lastIndexOf('\n', restored.unresolved);
+  return lineBreak < 0 ? '' : restored.text.slice(0, lineBreak);
+}
 
 export const defaultSleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
@@ -212,10 +226,15 @@ export class CompletionEngine {
       const model = settings.model || settings.chatModel;
       const temperature = 0;
       const key = promptKey(prompt, { model, maxTokens: settings.maxTokens, temperature, lineMode, languageId: input.languageId });
+      // The cache holds replies as the model wrote them (placeholders and all): the secrets are put
+      // back from the document as it is now.
+      const document = input.prefix + input.suffix;
+      const forDocument = (text: string) => suggestionForDocument(text, context.secrets, document);
       if (smart) {
-        const cached = this.cache.get(key);
-        if (cached !== undefined) {
+        const hit = this.cache.get(key);
+        if (hit !== undefined) {
           this.stats.cacheHits++;
+          const cached = forDocument(hit);
           this.policy.shown(input.docKey, cursor, cached);
           return cached ? { text: cached, via: 'cache', lineMode } : { ...none('empty'), lineMode };
         }
@@ -233,7 +252,7 @@ export class CompletionEngine {
       if (signal.aborted || superseded()) return none(signal.aborted ? 'cancelled' : 'superseded');
       const running = this.policy.running(input.docKey);
       if (running !== undefined) this.abortFlight(running);
-      const flight = this.launch(input.docKey, cursor, client, prompt, clean, { model, temperature, key, settings });
+      const flight = this.launch(input.docKey, cursor, client, prompt, clean, { model, temperature, key, settings, forDocument });
       const text = await this.wait(flight, signal);
       if (signal.aborted || superseded()) return none(signal.aborted ? 'cancelled' : 'superseded');
       if (text === undefined) return { ...none('error'), requestId: flight.requestId, lineMode };
@@ -254,7 +273,7 @@ export class CompletionEngine {
     client: ModelClient,
     prompt: BuiltPrompt,
     clean: CleanContext,
-    request: { model: string; temperature: number; key: string; settings: EngineSettings },
+    request: { model: string; temperature: number; key: string; settings: EngineSettings; forDocument: (text: string) => string },
   ): Flight {
     const id = this.nextFlightId++;
     const controller = new AbortController();
@@ -299,7 +318,7 @@ export class CompletionEngine {
           }
           if (next.done) break;
           const step = cleaner.push(next.value);
-          this.policy.progress(docKey, id, step.text);
+          this.policy.progress(docKey, id, request.forDocument(step.text));
           for (const l of listeners) l();
           if (step.stop) {
             outcome = 'stopped';
@@ -314,6 +333,7 @@ export class CompletionEngine {
         // Cut off (the token limit, or a stream closed early): a last line is kept only when it is complete.
         if (ended && replyEnding(ended.finishReason) !== 'complete') text = keepCompleteLines(text);
         this.cache.set(request.key, text);
+        text = request.forDocument(text);
       } catch (error) {
         if (controller.signal.aborted) {
           outcome = 'aborted';

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { countTokens } from '../prompt/tokens';
 import { isExcludedPath } from './exclude';
 import { type PromptPart, fitParts } from './parts';
-import { insidePrivateKey, redactSecrets } from './redact';
+import { SecretVault, insidePrivateKey } from './redact';
 import type { RetrievalQuery, Snippet } from './snippets';
 import { cursorWindows, prefixWindow, snippetTokens } from './windows';
 
@@ -69,6 +69,11 @@ export interface GatheredContext {
   snippets: ContextSnippet[];
   tokens: number;
   redactions: number;
+  /**
+   * The vault everything sent was redacted with (one per request, so a placeholder names one secret):
+   * a reply's placeholders are mapped back with it.
+   */
+  secrets: SecretVault;
   sources: Record<string, SourceReport>;
 }
 
@@ -130,8 +135,9 @@ export async function gatherContext(
   // A window cut inside a private key (its BEGIN line above the cut) still hides the key's lines; the
   // suffix window's block without its END line is caught by the redaction itself.
   const cutAt = input.prefix.length - windows.prefix.length;
-  const prefix = redactSecrets(windows.prefix, undefined, { startsInsideKey: windows.prefixCut && insidePrivateKey(input.prefix, cutAt) });
-  const suffix = redactSecrets(windows.suffix);
+  const secrets = new SecretVault();
+  const prefix = secrets.redact(windows.prefix, { startsInsideKey: windows.prefixCut && insidePrivateKey(input.prefix, cutAt) });
+  const suffix = secrets.redact(windows.suffix);
   let redactions = prefix.redactions + suffix.redactions;
   const prefixTokens = prefix.redactions ? countTokens(prefix.text) : windows.prefixTokens;
   const suffixTokens = suffix.redactions ? countTokens(suffix.text) : windows.suffixTokens;
@@ -145,7 +151,7 @@ export async function gatherContext(
     snippets.forEach((snippet, rank) => {
       if (isExcludedPath(snippet.path, options.exclude)) return;
       // A snippet is a piece of a file: it may start inside a key block, too.
-      const clean = redactSecrets(snippet.text, undefined, { startsInsideKey: true });
+      const clean = secrets.redact(snippet.text, { startsInsideKey: true });
       redactions += clean.redactions;
       parts.push({
         id: `${source.name}:${snippet.path}:${snippet.startLine ?? rank}`,
@@ -178,5 +184,5 @@ export async function gatherContext(
   const fitted = fitParts([...windowParts, ...parts], budget.totalTokens);
   const snippets = fitted.kept.filter((p) => !p.id.startsWith('window:')).map((p) => p.snippet);
   for (const s of snippets) reports[s.source].kept++;
-  return { prefix: prefixText, suffix: suffix.text, snippets, tokens: fitted.tokens, redactions, sources: reports };
+  return { prefix: prefixText, suffix: suffix.text, snippets, tokens: fitted.tokens, redactions, secrets, sources: reports };
 }

@@ -235,6 +235,29 @@ export class SecretVault {
   }
 
   /**
+   * Maps a reply's placeholders back for text that goes straight into `document` (ghost text, a
+   * next-edit proposal): only a secret `document` itself holds is put back, so a secret never moves
+   * from another file (a context snippet, a recent edit elsewhere) into this one. `unresolved` is the
+   * offset in the returned text of the first placeholder left that `document` does not hold literally
+   * (-1 when there is none): such a placeholder must not reach the buffer.
+   */
+  restoreInto(text: string, document: string): { text: string; unresolved: number } {
+    if (!text.includes('<redacted:')) return { text, unresolved: -1 };
+    let unresolved = -1;
+    let out = '';
+    let last = 0;
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      const secret = this.secrets.get(m[0]);
+      const home = secret !== undefined && document.includes(secret);
+      out += text.slice(last, m.index);
+      if (!home && unresolved < 0 && !document.includes(m[0])) unresolved = out.length;
+      out += home ? secret : m[0];
+      last = m.index + m[0].length;
+    }
+    return { text: out + text.slice(last), unresolved };
+  }
+
+  /**
    * Restores a reply as it streams: `push` returns the text that is safe to show so far (a tail that
    * may be the start of a placeholder is held back until it is complete or cannot be one), `flush` the
    * rest at the end. The concatenation of everything returned equals `restore(reply)`.

@@ -8,7 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import type { APIPromise } from 'openai/core/api-promise';
 import type { Stream } from 'openai/core/streaming';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Completion } from 'openai/resources/completions';
 import type { Logger } from '../log';
 import {
   type AbortReason,
@@ -46,7 +49,25 @@ export interface ModelClientOptions {
   sleep?: Sleep;
   /** Source of jitter in [0, 1); tests may pin it. */
   random?: () => number;
+  /**
+   * The clock behind the idle timer and the deadline; tests inject one they fire themselves, so that
+   * no outcome depends on how fast the machine is.
+   */
+  timers?: Timers;
 }
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Milliseconds on a monotonic clock (what is left of the deadline, the time to first token). */
+  now(): number;
+}
+
+const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => performance.now(),
+};
 
 /** Longest server-requested wait (retry-after) Redline sleeps through before retrying. */
 export const MAX_RETRY_AFTER_MS = 20_000;
@@ -122,6 +143,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
   const { logger, observer } = options;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
+  const timers = options.timers ?? realTimers;
   const timeoutMs = Math.max(1, Math.round(config.timeoutMs));
   const deadlineMs =
     config.deadlineMs !== undefined && Number.isFinite(config.deadlineMs) && config.deadlineMs > 0 ? Math.max(1, Math.round(config.deadlineMs)) : undefined;
@@ -175,8 +197,8 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     const onCallerAbort = () => abort('caller');
 
     const run = async (): Promise<ModelResult> => {
-      const started = performance.now();
-      const remainingMs = () => (deadlineMs === undefined ? Infinity : deadlineMs - (performance.now() - started));
+      const started = timers.now();
+      const remainingMs = () => (deadlineMs === undefined ? Infinity : deadlineMs - (timers.now() - started));
       const errorContext = (phase: ErrorContext['phase'], reason = abortReason): ErrorContext => ({
         baseURL: config.baseURL,
         model: spec.model,
@@ -193,7 +215,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       let attempts = 0;
 
       const finish = (outcome: RequestEvent['outcome'], error?: ModelError): ModelResult => {
-        const totalMs = Math.round(performance.now() - started);
+        const totalMs = Math.round(timers.now() - started);
         const usage: Usage =
           serverUsage && typeof serverUsage.prompt_tokens === 'number' && typeof serverUsage.completion_tokens === 'number'
             ? { promptTokens: serverUsage.prompt_tokens, completionTokens: serverUsage.completion_tokens, estimated: false }
@@ -226,7 +248,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       }
       spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
       logger.debug(redact(`[model] ${requestId} ${spec.kind} → ${where} feature=${spec.feature} model=${spec.model}`));
-      const deadline = deadlineMs === undefined ? undefined : setTimeout(() => abort('deadline'), deadlineMs);
+      const deadline = deadlineMs === undefined ? undefined : timers.setTimeout(() => abort('deadline'), deadlineMs);
       let loadingTries = 0;
       let sawLoading = false;
 
@@ -237,7 +259,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
           let sawChunk = false;
           // Armed when the request is sent; only text (or reasoning) resets it, never headers,
           // keep-alives or empty deltas: it is the first-token timer, then the idle timer.
-          const idle = new IdleTimer(timeoutMs, () => abort('timeout'));
+          const idle = new IdleTimer(timers, timeoutMs, () => abort('timeout'));
           try {
             const chunks = await spec.open(controller.signal);
             phase = 'stream';
@@ -273,7 +295,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
                 }
               }
               if (part.text) {
-                if (firstTokenAt === undefined) firstTokenAt = performance.now();
+                if (firstTokenAt === undefined) firstTokenAt = timers.now();
                 text += part.text;
                 queue.push(part.text);
               }
@@ -332,7 +354,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         finish(error.kind, error);
         throw error;
       } finally {
-        if (deadline !== undefined) clearTimeout(deadline);
+        if (deadline !== undefined) timers.clearTimeout(deadline);
         spec.signal?.removeEventListener('abort', onCallerAbort);
       }
     };
@@ -374,33 +396,12 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamChat(request: ChatRequest): ModelStream {
       return stream({
         kind: 'chat',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         onReasoning: request.onReasoning,
         promptChars: request.messages.reduce((sum, m) => sum + m.content.length, 0),
         async open(signal) {
-          const { data, response } = await openai.chat.completions
-            .create(
-              {
-                model: request.model,
-                messages: request.messages,
-                stream: true,
-                stream_options: { include_usage: true },
-                ...samplingOptions(request),
-              },
-              { signal },
-            )
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          // llama.cpp's first chunk has `content: null`, its last `choices: []` with the usage.
-          return mapChunks(data, (chunk) => {
-            const choice = chunk.choices?.[0];
-            // Not in the SDK's types: servers that split reasoning out send it beside `content`.
-            const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
-            const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : undefined;
-            return { text: delta?.content ?? undefined, reasoning, finishReason: choice?.finish_reason, usage: chunk.usage };
-          });
+          const body = { model: request.model, messages: request.messages, ...streamOptions(request) };
+          return openStream(openai.chat.completions.create(body, { signal }), config.baseURL, chatParts);
         },
       });
     },
@@ -408,29 +409,16 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamCompletion(request: CompletionRequest): ModelStream {
       return stream({
         kind: 'completion',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         promptChars: request.prompt.length + (request.suffix?.length ?? 0),
         async open(signal) {
-          const { data, response } = await openai.completions
-            .create(
-              {
-                model: request.model,
-                prompt: request.prompt,
-                ...(request.suffix !== undefined && { suffix: request.suffix }),
-                stream: true,
-                stream_options: { include_usage: true },
-                ...samplingOptions(request),
-              },
-              { signal },
-            )
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          return mapChunks(data, (chunk) => {
-            const choice = chunk.choices?.[0];
-            return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
-          });
+          const body = {
+            model: request.model,
+            prompt: request.prompt,
+            ...(request.suffix !== undefined && { suffix: request.suffix }),
+            ...streamOptions(request),
+          };
+          return openStream(openai.completions.create(body, { signal }), config.baseURL, completionParts);
         },
       });
     },
@@ -438,9 +426,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
     streamInfill(request: InfillRequest): ModelStream {
       return stream({
         kind: 'infill',
-        feature: request.feature,
-        model: request.model,
-        signal: request.signal,
+        ...requestFields(request),
         promptChars: request.prefix.length + request.suffix.length + (request.extra ?? []).reduce((sum, e) => sum + e.text.length, 0),
         async open(signal) {
           const body = {
@@ -454,11 +440,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
             ...(request.maxTokens !== undefined && { n_predict: request.maxTokens }),
             ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
           };
-          const { data, response } = await openai
-            .post<Stream<InfillChunk>>(infillURL(config.baseURL), { body, stream: true, signal })
-            .withResponse();
-          expectEventStream(response, config.baseURL);
-          return mapChunks(data, infillParts);
+          return openStream(openai.post<Stream<InfillChunk>>(infillURL(config.baseURL), { body, stream: true, signal }), config.baseURL, infillParts);
         },
       });
     },
@@ -472,7 +454,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
       };
       if (signal?.aborted) throw cancelledError(signal.reason);
       signal?.addEventListener('abort', onCallerAbort, { once: true });
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         abortReason ??= 'timeout';
         controller.abort();
       }, timeoutMs);
@@ -486,7 +468,7 @@ export function createModelClient(config: EndpointConfig, options: ModelClientOp
         if (error.kind !== 'cancelled') logger.warn(redact(`[model] listModels ${where} failed: ${error.userMessage} ${describeCause(err)}`));
         throw error;
       } finally {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         signal?.removeEventListener('abort', onCallerAbort);
       }
     },
@@ -545,10 +527,42 @@ async function* mapChunks<T>(source: AsyncIterable<T>, map: (chunk: T) => ChunkP
   for await (const chunk of source) yield map(chunk);
 }
 
+/** What every kind of request tells the stream about itself. */
+function requestFields(request: { feature: string; model: string; signal?: AbortSignal }): Pick<StreamSpec, 'feature' | 'model' | 'signal'> {
+  return { feature: request.feature, model: request.model, signal: request.signal };
+}
+
+/** The fields every streamed chat or completions request sends: the stream with its usage, and sampling. */
+function streamOptions(request: { temperature?: number; maxTokens?: number; stop?: string[] }) {
+  return { stream: true as const, stream_options: { include_usage: true }, ...samplingOptions(request) };
+}
+
+/** Waits for a streamed request's headers, checks that an event stream came back, and maps its chunks. */
+async function openStream<C>(request: APIPromise<Stream<C>>, baseURL: string, map: (chunk: C) => ChunkParts): Promise<AsyncIterable<ChunkParts>> {
+  const { data, response } = await request.withResponse();
+  expectEventStream(response, baseURL);
+  return mapChunks(data, map);
+}
+
+/** A chat chunk. llama.cpp's first chunk has `content: null`, its last `choices: []` with the usage. */
+function chatParts(chunk: ChatCompletionChunk): ChunkParts {
+  const choice = chunk.choices?.[0];
+  // Not in the SDK's types: servers that split reasoning out send it beside `content`.
+  const delta = choice?.delta as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown } | undefined;
+  const reasoning = typeof delta?.reasoning_content === 'string' ? delta.reasoning_content : typeof delta?.reasoning === 'string' ? delta.reasoning : undefined;
+  return { text: delta?.content ?? undefined, reasoning, finishReason: choice?.finish_reason, usage: chunk.usage };
+}
+
+function completionParts(chunk: Completion): ChunkParts {
+  const choice = chunk.choices?.[0];
+  return { text: choice?.text ?? undefined, finishReason: choice?.finish_reason, usage: chunk.usage };
+}
+
 /** Fires when no chunk has arrived for `ms`: covers a server that never answers and one that stalls. */
 class IdleTimer {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   constructor(
+    private readonly timers: Timers,
     private readonly ms: number,
     private readonly onIdle: () => void,
   ) {
@@ -556,10 +570,10 @@ class IdleTimer {
   }
   reset(): void {
     this.clear();
-    this.timer = setTimeout(this.onIdle, this.ms);
+    this.timer = this.timers.setTimeout(this.onIdle, this.ms);
   }
   clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -198,7 +198,7 @@ export class NextEditEngine {
     const model = settings.model;
     const key = JSON.stringify([prompt.format, model, prompt.text]);
     const finish = (reply: string, via: 'model' | 'cache', requestId?: string) => {
-      const result = proposalFromReply(reply, asked, region, recent);
+      const result = proposalFromReply(reply, asked, region, recent, prompt.secrets);
       if (!result.ok) return this.drop(docKey, result.reason);
       this.stats.proposals++;
       this.options.onOutcome?.({ kind: 'proposal', docKey, version: snap.version, proposal: result.proposal, via, requestId });

@@ -8,7 +8,7 @@
  * - `zeta`: a raw `/v1/completions` prompt in the fine-tunes' own layout (Instruction / User Edits /
  *   User Excerpt / Response), for Zeta- or Instinct-style models served by Ollama, llama.cpp or vLLM.
  */
-import { redactSecrets } from '../context/redact';
+import { SecretVault } from '../context/redact';
 import type { ChatMessage } from '../model/types';
 import { type HistoryEntry, unifiedDiff } from './history';
 import type { Region } from './region';
@@ -36,9 +36,10 @@ export interface NextEditPromptInput {
   linesOf?: (path: string) => readonly string[] | undefined;
 }
 
+/** `secrets`: the vault the sent text was redacted with, to map the reply's placeholders back. */
 export type BuiltNextEditPrompt =
-  | { format: 'chat'; messages: ChatMessage[]; text: string; maxTokens: number }
-  | { format: 'zeta'; prompt: string; text: string; maxTokens: number };
+  | { format: 'chat'; messages: ChatMessage[]; text: string; maxTokens: number; secrets: SecretVault }
+  | { format: 'zeta'; prompt: string; text: string; maxTokens: number; secrets: SecretVault };
 
 /** "User edited <path>" blocks, oldest first. */
 export function formatHistory(history: readonly HistoryEntry[], linesOf?: (path: string) => readonly string[] | undefined): string {
@@ -85,22 +86,23 @@ const CHAT_SYSTEM = [
 const ZETA_INSTRUCTION =
   'You are a code completion assistant. Analyse the user\'s recent edits, then rewrite the excerpt they provide with the edits that most likely come next, taking the cursor position into account.';
 
-/** Builds the prompt in the chosen format. Secrets in the sent text are redacted. */
+/** Builds the prompt in the chosen format. Secrets in the sent text are redacted, all with one vault. */
 export function buildNextEditPrompt(input: NextEditPromptInput, format: PromptFormat): BuiltNextEditPrompt {
-  const history = redactSecrets(formatHistory(input.history, input.linesOf)).text;
-  const excerpt = redactSecrets(formatExcerpt(input)).text;
+  const secrets = new SecretVault();
+  const history = secrets.redact(formatHistory(input.history, input.linesOf)).text;
+  const excerpt = secrets.redact(formatExcerpt(input)).text;
   let regionChars = 0;
   for (let i = input.region.start; i < input.region.end; i++) regionChars += input.lines[i].length + 1;
   // Room for the region written back, grown a little, plus the markers.
   const maxTokens = Math.min(4096, Math.ceil((regionChars / 4) * 1.5) + 64);
   if (format === 'zeta') {
     const prompt = `### Instruction:\n${ZETA_INSTRUCTION}\n\n### User Edits:\n\n${history}\n\n### User Excerpt:\n\n${excerpt}\n\n### Response:\n`;
-    return { format, prompt, text: prompt, maxTokens };
+    return { format, prompt, text: prompt, maxTokens, secrets };
   }
   const user = `${history ? `Recent edits, oldest first:\n\n${history}\n\n` : 'No recent edits.\n\n'}The file (${input.languageId}):\n\n${excerpt}\n\nRewrite the marked region.`;
   const messages: ChatMessage[] = [
     { role: 'system', content: CHAT_SYSTEM },
     { role: 'user', content: user },
   ];
-  return { format, messages, text: `${CHAT_SYSTEM}\n${user}`, maxTokens };
+  return { format, messages, text: `${CHAT_SYSTEM}\n${user}`, maxTokens, secrets };
 }

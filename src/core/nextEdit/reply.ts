@@ -4,13 +4,15 @@
  * hunks at document lines. A reply is dropped when it lost a marker, is a no-op, or would undo what
  * the user just did.
  */
+import type { SecretVault } from '../context/redact';
 import { diffLineArrays } from '../edit/diff';
 import { stripReasoning } from '../edit/extract';
 import { type LineChange, toLines } from './history';
 import { MARKERS } from './prompt';
 import type { Region } from './region';
 
-export type DropReason = 'markers' | 'noop' | 'undo' | 'empty';
+/** `placeholder`: the rewrite holds a placeholder for a secret that is not this document's own. */
+export type DropReason = 'markers' | 'noop' | 'undo' | 'empty' | 'placeholder';
 
 export type ParsedReply = { ok: true; lines: string[] } | { ok: false; reason: DropReason };
 
@@ -83,13 +85,28 @@ export function undoesEdit(lines: readonly string[], hunk: LineChange, edit: Lin
 
 /**
  * The proposal a reply makes for `region` of `lines` (the document when the request was sent), checked
- * against `recent` (the document's recent edits, newest first).
+ * against `recent` (the document's recent edits, newest first). `secrets` is the vault the prompt was
+ * redacted with: placeholders for secrets the document holds are mapped back before the diff (so an
+ * untouched line holding a token is not proposed as a change to its placeholder); a reply that keeps
+ * any other placeholder is dropped, so none reaches the buffer.
  */
-export function proposalFromReply(reply: string, lines: readonly string[], region: Region, recent: readonly LineChange[] = []): ProposalResult {
+export function proposalFromReply(
+  reply: string,
+  lines: readonly string[],
+  region: Region,
+  recent: readonly LineChange[] = [],
+  secrets?: SecretVault,
+): ProposalResult {
   const parsed = parseReply(reply);
   if (!parsed.ok) return parsed;
+  let rewritten = parsed.lines;
+  if (secrets && rewritten.length > 0) {
+    const restored = secrets.restoreInto(rewritten.join('\n'), lines.join('\n'));
+    if (restored.unresolved >= 0) return { ok: false, reason: 'placeholder' };
+    rewritten = restored.text.split('\n');
+  }
   const oldLines = lines.slice(region.start, region.end);
-  const newLines = keepTrailingBlankLines(oldLines, parsed.lines);
+  const newLines = keepTrailingBlankLines(oldLines, rewritten);
   const hunks = lineHunks(oldLines, newLines, region.start);
   if (hunks.length === 0) return { ok: false, reason: 'noop' };
   // Only the latest few edits count: a change the user made long ago may well be taken back on purpose.

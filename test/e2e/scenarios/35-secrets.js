@@ -5,6 +5,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const { poll } = require('../driver');
+const { settings, answer, completionRequests, newLineAtEnd, waitForGhost, waitForNoGhost } = require('../inline');
 
 // Assembled at run time so that this file does not trip secret scanners.
 const TOKEN = ['ghp_', 'R2d2C3poLuke7Leia9Han5Solo0Chewie1aBcD'].join('');
@@ -55,6 +56,26 @@ module.exports = [
       assert.ok(!saved.includes('<redacted:'), saved);
       assert.ok(saved.includes(`export const githubToken = "${TOKEN}";`), saved);
       assert.strictEqual(saved.replace(/^.*Redline demo: scripted reply.*\n/m, ''), SOURCE);
+    },
+  },
+  {
+    name: 'Secrets: ghost text that echoes a placeholder shows and inserts the real token of the file, never the placeholder',
+    settings: settings(),
+    async run({ driver, model, page, file }) {
+      fs.writeFileSync(file('src/github.ts'), SOURCE);
+      answer(model, { 'const copy = ': '"<redacted:github-token>";' });
+      await newLineAtEnd(driver, 'src/github.ts');
+      await driver.type('const copy = ');
+      await waitForGhost(page, `"${TOKEN}";`);
+      const sent = completionRequests(model).at(-1).body.prompt;
+      assert.ok(!sent.includes(TOKEN) && sent.includes('"<redacted:github-token>"'), sent);
+      await driver.press('Tab');
+      await waitForNoGhost(page, 'the ghost text to be gone after Tab');
+      await driver.press('Control+S');
+      await poll(async () => fs.readFileSync(file('src/github.ts'), 'utf8').includes('const copy = '), { timeout: 30000, what: 'the accepted suggestion on disk' });
+      const saved = fs.readFileSync(file('src/github.ts'), 'utf8');
+      assert.ok(!saved.includes('<redacted:'), saved);
+      assert.ok(saved.includes(`const copy = "${TOKEN}";`), saved);
     },
   },
 ];

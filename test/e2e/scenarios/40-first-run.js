@@ -11,6 +11,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { poll } = require('../driver');
+const { settings: inlineSettings } = require('../inline');
 
 const MATH = 'src/math.ts';
 const ADD = { from: 3, to: 5 };
@@ -155,15 +156,7 @@ module.exports = [
   },
   {
     name: 'the Usage view counts a short session per feature and model, with cost, latency and suggestion requests',
-    settings: {
-      ...PRICES,
-      'redline.completion.mode': 'completions',
-      'redline.completion.debounceMs': 40,
-      'editor.inlineSuggest.enabled': true,
-      'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
-      'editor.suggestOnTriggerCharacters': false,
-      'editor.wordBasedSuggestions': 'off',
-    },
+    settings: inlineSettings(PRICES),
     timeout: 240000,
     async run(ctx) {
       const { driver, page, model } = ctx;
