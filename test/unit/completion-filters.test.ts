@@ -316,6 +316,9 @@ describe('completion/filters: leading line breaks and echoes', () => {
     assert.strictEqual(restOfLine.apply('a;;', at('x = ', ';', 'java'), true).text, 'a;;');
     assert.strictEqual(restOfLine.apply('"a")', at('print(', ')', 'python'), true).text, '"a"');
     assert.strictEqual(restOfLine.apply("'a')", at('print(', "')", 'python'), true).text, "'a");
+    // every repeated `)` only adds to the imbalance: all go at once, so cleaning again drops nothing more
+    assert.strictEqual(restOfLine.apply('a))', at('const s = "a', ')', 'typescript'), true).text, 'a');
+    assert.strictEqual(restOfLine.apply('a', at('const s = "a', ')', 'typescript'), true).text, 'a');
   });
 });
 

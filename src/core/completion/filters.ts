@@ -681,19 +681,29 @@ export const restOfLine: StreamFilter = {
   name: 'restOfLine',
   apply(text, ctx, final) {
     const rest = lineSuffixOf(ctx.suffix).trim();
-    const t = text.trimEnd();
-    if (!final || !rest || t.includes('\n') || !t.endsWith(rest) || t.length <= rest.length) return keep(text);
-    const stripped = t.slice(0, t.length - rest.length);
-    const linePrefix = linePrefixOf(ctx.prefix);
-    const kept = imbalance(linePrefix, t + rest, ctx.languageId);
-    const dropped = imbalance(linePrefix, stripped + rest, ctx.languageId);
-    if (dropped > kept) return keep(text);
-    // `a;;` before `;` (or `a))` before `)` where brackets cannot tell, in a string): which one is the
-    // duplicate is a guess; leave it. (Dropping one would leave a text that loses another when cleaned again.)
-    if (dropped === kept && stripped.trimEnd().endsWith(rest)) return keep(text);
-    return keep(stripped.trimEnd());
+    if (!final || !rest || text.trimEnd().includes('\n')) return keep(text);
+    // Dropped as long as dropping helps, so that cleaning the result again drops nothing more
+    // (`"a|)` + `a))`: each `)` only adds to the line's imbalance).
+    let current = text;
+    for (let next = dropRestOfLine(current, rest, ctx); next !== undefined; next = dropRestOfLine(current, rest, ctx)) current = next;
+    return keep(current);
   },
 };
+
+/** `text` without the repeated rest of the line at its end, or undefined when it should keep it. */
+function dropRestOfLine(text: string, rest: string, ctx: CleanContext): string | undefined {
+  const t = text.trimEnd();
+  if (!t.endsWith(rest) || t.length <= rest.length) return undefined;
+  const stripped = t.slice(0, t.length - rest.length);
+  const linePrefix = linePrefixOf(ctx.prefix);
+  const kept = imbalance(linePrefix, t + rest, ctx.languageId);
+  const dropped = imbalance(linePrefix, stripped + rest, ctx.languageId);
+  if (dropped > kept) return undefined;
+  // `a;;` before `;` (or `a))` before `)` where brackets cannot tell): which one is the duplicate is a
+  // guess; leave it. (Dropping one would leave a text that loses another when cleaned again.)
+  if (dropped === kept && stripped.trimEnd().endsWith(rest)) return undefined;
+  return stripped.trimEnd();
+}
 
 /**
  * How badly the cursor's line would be bracketed with `text` after the cursor: closers that close
