@@ -4,9 +4,8 @@
 // or a clear refusal (never a hang), Cancel frees the server's slot, ghost text comes from /infill,
 // Explain streams into its panel and Stop frees the server.
 //
-// NOT part of the default run yet: REDLINE_E2E_REAL=1 runs them. On 2026-11-28 the first llama-server
-// build on the shared development machine had not finished when they were written, so they have never
-// run; they join every `npm test` once they have passed against a real build (then drop the switch).
+// Part of every E2E run (first passed against a real build on 2026-11-28: 3 scenarios, about 2 minutes
+// on 2 cores). When llama-server cannot be installed here and CI is not set, run.js skips them loudly.
 //
 // CPU inference on a shared machine is slow: the deadlines are generous, the replies short (run.js
 // starts the server with `-n 160`, the limit of a request without max_tokens such as Explain's; edits
@@ -183,8 +182,10 @@ const scenarios = [
         last: async () => JSON.stringify(redlineLog(dir).split('\n').filter((l) => /\[model\]/.test(l)).slice(-4)),
       });
       assert.ok(ghost.length > 0);
-      // It came from /infill, with the server's own token counts.
-      const line = await poll(async () => redlineLog(dir).split('\n').find((l) => / infill feature=completion .*outcome=ok promptTokens=\d+ completionTokens=\d+ ttft/.test(l) && !/estimated/.test(l)),
+      // It came from /infill. (The token counts may be estimates: when the cleaning ends the suggestion
+      // early the stream is closed before the server's last chunk, which carries its counts; test/real
+      // checks those counts.)
+      const line = await poll(async () => redlineLog(dir).split('\n').find((l) => / infill feature=completion .*outcome=ok promptTokens=\d+ completionTokens=\d+/.test(l)),
         { timeout: 30000, what: 'the log line of a completed /infill request', last: async () => JSON.stringify(redlineLog(dir).slice(-600)) });
       assert.ok(line);
     },
@@ -223,4 +224,4 @@ const scenarios = [
   },
 ];
 
-module.exports = process.env.REDLINE_E2E_REAL ? scenarios : [];
+module.exports = scenarios;
