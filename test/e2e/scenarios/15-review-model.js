@@ -141,16 +141,9 @@ async function checkInvariant(driver, label, { autosave = false } = {}) {
   assert.deepStrictEqual(pendingIn(disk), [], `${label}: the file on disk holds both versions of a change:\n${disk}`);
 }
 
-/** Small seeded PRNG (mulberry32). */
+/** Small seeded PRNG: the bench's mulberry32 (compiled to out/ by `npm run compile-tests`, which test:e2e runs). */
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return require('../../../out/bench/util').seeded(seed);
 }
 
 /** Go to Line, tried again when the loaded machine drops the Ctrl+G box (a navigation, not the product under test). */
