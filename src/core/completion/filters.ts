@@ -317,13 +317,13 @@ export const prefixEcho: StreamFilter = {
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
       const echo = linePrefix.trimStart();
-      if (shapeOf(ctx).kind !== 'statement') return keep(text);
-      if (echo.replace(/\s/g, '').length >= 3) {
+      if (shapeOf(ctx).kind === 'statement' && echo.replace(/\s/g, '').length >= 3) {
         if (text.startsWith(echo)) return keep(text.slice(echo.length));
         if (!final && text !== '' && echo.startsWith(text)) return keep('');
       }
-      // The keyword just before the cursor written again (`(this |` → `this List<T> items`): a keyword
-      // never follows itself. (A name may: `Color Color`, a property named after its type.)
+      // The keyword just before the cursor written again (`(this |` → `this List<T> items`), wherever
+      // the cursor is: a keyword never follows itself. (A name may: `Color Color`, a property named
+      // after its type.)
       const word = /(?:^|[^\w$])([a-z]+)[ \t]+$/.exec(linePrefix)?.[1];
       if (word !== undefined && REPEATABLE_NEVER.has(word)) {
         const again = new RegExp(`^${word}[ \\t]+`).exec(text);
