@@ -101,6 +101,21 @@ describe('completion/filters: recorded replies', () => {
 });
 
 describe('completion/filters: each filter', () => {
+  it('stopSequences ends at a control token of any model, and holds back the start of one', () => {
+    const ctx = ctxOf({ stop: [] });
+    assert.deepStrictEqual(stopSequences.apply('a.b\n<|im_sep|>import x', ctx, false), { text: 'a.b\n', stop: true });
+    assert.deepStrictEqual(stopSequences.apply('x = 1<｜end▁of▁sentence｜>', ctx, true), { text: 'x = 1', stop: true });
+    // The earlier of a stop sequence and a control token wins.
+    assert.deepStrictEqual(stopSequences.apply('a<|file_sep|>b<END>', ctxOf({ stop: ['<END>'] }), false), { text: 'a', stop: true });
+    assert.deepStrictEqual(stopSequences.apply('a<END>b<|file_sep|>', ctxOf({ stop: ['<END>'] }), false), { text: 'a', stop: true });
+    for (const partial of ['<', '<|', '<|im_', '<|im_end|', '<｜end▁']) {
+      assert.deepStrictEqual(stopSequences.apply(`if (a ${partial}`, ctx, false), { text: 'if (a ' }, partial);
+      assert.deepStrictEqual(stopSequences.apply(`if (a ${partial}`, ctx, true), { text: `if (a ${partial}` }, partial);
+    }
+    // Code that only looks alike goes through: a comparison, an operator with spaces, capitals.
+    for (const code of ['if (a < b) {', 'f <| x |> g', 'a <|B|> c', '<|>']) assert.deepStrictEqual(stopSequences.apply(code, ctx, false), { text: code }, code);
+  });
+
   it('stopSequences cuts at the earliest stop and holds back half a stop sequence', () => {
     const ctx = ctxOf({ stop: ['<|endoftext|>', '\n\n\n'] });
     assert.deepStrictEqual(stopSequences.apply('abc<|endoftext|>def\n\n\n', ctx, false), { text: 'abc', stop: true });

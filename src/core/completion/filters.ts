@@ -74,11 +74,23 @@ function lines(text: string): { line: string; start: number }[] {
   }
 }
 
-/** Ends the completion at the first stop sequence; holds back a tail that may be the start of one. */
+/**
+ * A model's control token (`<|im_end|>`, `<|file_sep|>`, `<｜end▁of▁sentence｜>`): never code, whatever
+ * the prompt format, so it ends the completion like a stop sequence of the format would. (`<|cursor|>`
+ * marks the hole itself: chat replies repeat it inside the code, and `chatWrapper` drops it.)
+ */
+const CONTROL_TOKEN = /<([|｜])(?!cursor[|｜])[a-z][a-z0-9_▁]*\1>/;
+/** The start of a control token at the end of a text (`<|im_`), which the next chunk may complete. */
+const CONTROL_TOKEN_START = /<(?:[|｜][a-z0-9_▁]*[|｜]?)?$/;
+
+/**
+ * Ends the completion at the first stop sequence or control token; holds back a tail that may be the
+ * start of one.
+ */
 export const stopSequences: StreamFilter = {
   name: 'stopSequences',
   apply(text, ctx, final) {
-    let at = -1;
+    let at = CONTROL_TOKEN.exec(text)?.index ?? -1;
     for (const s of ctx.stop) {
       if (!s) continue;
       const i = text.indexOf(s);
@@ -86,7 +98,7 @@ export const stopSequences: StreamFilter = {
     }
     if (at >= 0) return cut(text.slice(0, at));
     if (final) return keep(text);
-    let hold = 0;
+    let hold = CONTROL_TOKEN_START.exec(text)?.[0].length ?? 0;
     for (const s of ctx.stop) {
       for (let k = Math.min(s.length - 1, text.length); k > hold; k--) {
         if (text.endsWith(s.slice(0, k))) {
@@ -424,6 +436,11 @@ export const lineMode: StreamFilter = {
 
 /** A line that ends a statement in progress can still be continued by the next line starting with one of these. */
 const CONTINUES_LINE = /^(?:\.(?!\.)|\?|:|&&|\|\||[-+*/%&|^=<>,])/;
+/** True when a line starting with `head` goes on with the statement of the line before. */
+function continuesLine(head: string, shape: Extract<StatementShape, { kind: 'statement' }>): boolean {
+  return shape.leadingContinues && CONTINUES_LINE.test(head);
+}
+
 /** After a block the completion opened and closed, these continue the same statement. */
 const CONTINUES_BLOCK = /^(?:else|catch|finally|except|elif)\b/;
 /** A line ending with one of these goes on on the next line. */
@@ -481,7 +498,7 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
           if (!CONTINUES_BLOCK.test(head)) return { at: lastEnd };
           inBody = false;
         }
-      } else if (pending === 'block' ? !CONTINUES_BLOCK.test(head) && !CONTINUES_LINE.test(head) : !CONTINUES_LINE.test(head)) {
+      } else if (pending === 'block' ? !CONTINUES_BLOCK.test(head) && !continuesLine(head, shape) : !continuesLine(head, shape)) {
         return { at: lastEnd };
       }
       pending = undefined;

@@ -246,6 +246,12 @@ const BRACE_LANGUAGES = new Set([
   'go', 'rust', 'kotlin', 'swift', 'scala', 'dart', 'php', 'groovy',
 ]);
 
+/**
+ * Languages where a line break outside brackets always ends a statement (a line cannot go on with an
+ * operator at the start of the next one, only with a `\` at the end of its own).
+ */
+const LINE_BREAK_STATEMENTS = new Set(['python', 'nim']);
+
 /** Languages whose statements end with a `;` (a line break alone never ends one). */
 const SEMICOLON_STATEMENTS = new Set(['java', 'csharp', 'c', 'cpp', 'objective-c', 'objective-cpp', 'php', 'dart']);
 
@@ -270,6 +276,8 @@ export type StatementShape =
       semicolons: boolean;
       /** Blocks open with a trailing `:` and end by dedenting (Python). */
       colonBlocks: boolean;
+      /** A line starting with an operator (`.x`, `+ y`) may go on with the statement of the line before. */
+      leadingContinues: boolean;
     };
 
 /** The line opening a block whose contents are a list of members rather than statements. */
@@ -325,5 +333,5 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
   while (from < stack.length && stack[from].index < near) from++;
   const open = stack.slice(from);
   const startLine = open.length > 0 ? prefix.slice(prefix.lastIndexOf('\n', open[0].index) + 1) : before;
-  return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks };
+  return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks, leadingContinues: !LINE_BREAK_STATEMENTS.has(languageId) };
 }
