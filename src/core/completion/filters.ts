@@ -775,6 +775,13 @@ export const repeatedLines: StreamFilter = {
   },
 };
 
+/** True when `text` opens more brackets than it closes. */
+function opensMore(text: string, languageId: string): boolean {
+  let depth = 0;
+  scanBrackets(text, languageId, ({ char }) => void (depth += char in OPEN_TO_CLOSE ? 1 : -1));
+  return depth > 0;
+}
+
 const CLOSER_LINE = /^\s*(?:[)\]}]+[)\]};,]*|end|fi|done|esac|endif|endfunction|end\s+\w+)\s*$/;
 
 /**
@@ -812,7 +819,11 @@ export const blockScope: StreamFilter = {
       }
       // back at the cursor's level
       if (entered && deepest > base) {
-        if (CLOSER_LINE.test(line)) return cut(text.slice(0, ls[i].start + line.length));
+        // A closing line ends the block the completion opened; a bracket it did not open is closed by
+        // the code after the cursor already.
+        if (CLOSER_LINE.test(line) && (!/^\s*[)\]}]/.test(line) || opensMore(text.slice(0, ls[i].start), ctx.languageId))) {
+          return cut(text.slice(0, ls[i].start + line.length));
+        }
         return cut(text.slice(0, ls[i].start).replace(/\n[ \t]*$/, '').replace(/\n+$/, ''));
       }
     }
