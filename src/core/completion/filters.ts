@@ -551,6 +551,10 @@ function statementEnd(text: string, ctx: CleanContext, shape: Extract<StatementS
       // A block (or list) opened at the end of the line whose contents and closers follow the cursor already.
       const top = stack[stack.length - 1];
       if (top.mine && lastCode.char in OPEN_TO_CLOSE && bodyBelow && suffixCloses(stack, ctx)) return { at: lastEnd };
+      // Where the cursor asks for one line, a block opened inside the statement's brackets (the body of
+      // a lambda or an anonymous class passed as an argument) is not written out: the suggestion ends
+      // with the line that opens it, and the body is the next suggestion's, at that block opener.
+      if (ctx.lineMode === 'single' && top.mine && lastCode.char === '{' && stack.slice(0, -1).some((o) => o.mine && o.char !== '{')) return { at: lastEnd };
       continue;
     }
     if (inBody) continue;
