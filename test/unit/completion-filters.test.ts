@@ -13,6 +13,7 @@ import {
   indentStyle,
   leadingBreak,
   lineMode,
+  operatorSpacing,
   prefixEcho,
   reasoning,
   statement,
@@ -101,6 +102,26 @@ describe('completion/filters: recorded replies', () => {
 });
 
 describe('completion/filters: each filter', () => {
+  it('operatorSpacing puts back the space a detokenizer dropped before != when the file spaces its operators', () => {
+    const spaced = ctxOf({ prefix: 'int a = 1;\nif (' });
+    assert.deepStrictEqual(operatorSpacing.apply('a!= b && c[0]!= d && f()!= g) {', spaced, true), { text: 'a != b && c[0] != d && f() != g) {' });
+    // Already spaced, no space after, or not after an operand: untouched.
+    for (const code of ['a != b', 'a!=b', '(!= x', 'a !== b', 'a!== b']) assert.deepStrictEqual(operatorSpacing.apply(code, spaced, true), { text: code }, code);
+    // Evidence of the file's style: an operator with a space on each side, and never one written `a= b`.
+    for (const prefix of ['if (a == b && ', 'x = 1; if (', 'ok = a || b;\n', 'if (a <= b)\n', 'if (a >= b)\n', 'if (a != b)\n', 'while (a && ']) {
+      assert.deepStrictEqual(operatorSpacing.apply('a!= b', ctxOf({ prefix }), true), { text: 'a != b' }, prefix);
+    }
+    for (const prefix of ['', 'foo(a, b);\n', 'x = 1; y!= 2;\n', 'x = 1; y== 2;\n', 'x = 1; y= 2;\n', 'x = 1; y<= 2;\n', 'x = 1; y>= 2;\n', 'x = 1; y&& z;\n', 'x = 1; y|| z;\n', 'x = 1; f()!= 2;\n', 'x = 1; a[0]!= 2;\n']) {
+      assert.deepStrictEqual(operatorSpacing.apply('a!= b', ctxOf({ prefix }), true), { text: 'a!= b' }, prefix);
+    }
+    // While streaming, a `!` or `!=` at the end waits: the space after it decides.
+    assert.deepStrictEqual(operatorSpacing.apply('if (a!', spaced, false), { text: 'if (a' });
+    assert.deepStrictEqual(operatorSpacing.apply('if (a!=', spaced, false), { text: 'if (a' });
+    assert.deepStrictEqual(operatorSpacing.apply('if (a!=', spaced, true), { text: 'if (a!=' });
+    assert.deepStrictEqual(operatorSpacing.apply('if (!', spaced, false), { text: 'if (!' });
+    assert.deepStrictEqual(operatorSpacing.apply('a!= b', ctxOf({ prefix: '' }), false), { text: 'a!= b' });
+  });
+
   it('stopSequences ends at a control token of any model, and holds back the start of one', () => {
     const ctx = ctxOf({ stop: [] });
     assert.deepStrictEqual(stopSequences.apply('a.b\n<|im_sep|>import x', ctx, false), { text: 'a.b\n', stop: true });
@@ -417,7 +438,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });

@@ -408,6 +408,32 @@ export const indentStyle: StreamFilter = {
   },
 };
 
+/** Whether the file writes `a = b`, `a == b` with a space on each side and never `a= b` (computed once per cleaning context). */
+const spacedInequality = new WeakMap<CleanContext, boolean>();
+/** `a!= b`: the space before the operator lost, the one after it kept. */
+const LOST_SPACE = /([\w)\]])!= /g;
+
+/**
+ * The space before `!=` that a server's detokenizer dropped (Hugging Face's "clean up tokenization
+ * spaces" turns ` !` into `!`, so `a != b` arrives as `a!= b`) comes back when the file itself writes
+ * assignments, comparisons and logical operators with a space on each side (`a = b`, `a && b`), and
+ * never with one after only (`a= b`).
+ * While streaming, a `!` or `!=` at the end waits for what follows it.
+ */
+export const operatorSpacing: StreamFilter = {
+  name: 'operatorSpacing',
+  apply(text, ctx, final) {
+    let spaced = spacedInequality.get(ctx);
+    if (spaced === undefined) {
+      spaced = / (?:[!=<>]?=|&&|\|\|) /.test(ctx.prefix) && !/[\w)\]](?:[!=<>]?=|&&|\|\|) /.test(ctx.prefix);
+      spacedInequality.set(ctx, spaced);
+    }
+    if (!spaced) return keep(text);
+    const held = final ? '' : (/[\w)\]]!=?$/.exec(text)?.[0].slice(1) ?? '');
+    return keep(text.slice(0, text.length - held.length).replace(LOST_SPACE, '$1 != '));
+  },
+};
+
 /** The cursor's position in the statements around it (computed once per cleaning context). */
 const shapes = new WeakMap<CleanContext, StatementShape>();
 export function shapeOf(ctx: CleanContext): StatementShape {
@@ -843,6 +869,7 @@ export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   leadingBreak,
   prefixEcho,
   indentStyle,
+  operatorSpacing,
   lineMode,
   statement,
   bracketBalance,
