@@ -559,3 +559,94 @@ describe('completion/filters: how much of a reply is kept', () => {
     assert.strictEqual(prefixEchoOf('class A {\n  void F(this ', 'x', false), 'x');
   });
 });
+
+describe('completion/filters: the words and marks the rules know', () => {
+  const ts = (prefix: string, suffix = '\n}') => ctxOf({ prefix, suffix, languageId: 'typescript', lineMode: decideLineMode(prefix, suffix, 'typescript') });
+  const py = (prefix: string, suffix = '\n') => ctxOf({ prefix, suffix, languageId: 'python', lineMode: decideLineMode(prefix, suffix, 'python') });
+
+  it('leadingBreak: a line ending with an operator or a keyword that needs more brings the next line\'s code back', () => {
+    const words = ['return', 'await', 'yield', 'new', 'throw', 'in', 'of', 'not', 'and', 'or', 'is', 'if', 'elif', 'while', 'for', 'case', 'import', 'from', 'as', 'extends', 'implements', 'instanceof', 'typeof', 'lambda', 'assert', 'raise', 'del'];
+    // After `f(a)` the line is no list of plain words, so only the last word or mark decides.
+    for (const end of [...words.map((w) => ` ${w} `), ...'-+*/%&|^=<>!?~.'.split('').map((op) => ` ${op}`)]) {
+      assert.deepStrictEqual(leadingBreak.apply('\n    b', py(`    x = f(a)${end}`), true), { text: 'b' }, end);
+    }
+    // Plain words with nothing after them yet (`public static `, `const x `) need more too.
+    for (const prefix of ['    public static ', '    List<int> ', '    @Inject ', '    a.b ', '    int[] ', '    T? ']) {
+      assert.deepStrictEqual(leadingBreak.apply('\n    b', py(prefix), true), { text: 'b' }, prefix);
+    }
+    // A finished expression, or a word that merely ends like a keyword: the break is the model's.
+    for (const prefix of ['    x = f(a)', '    x = f(a) + g(b)', '    x = f(a) return_value', '    x = f(a) format', '    x = f(a) ifs']) {
+      assert.deepStrictEqual(leadingBreak.apply('\n    b', py(prefix), true), { text: '\n    b' }, prefix);
+    }
+  });
+
+  it('prefixEcho: each keyword that never follows itself loses its repeat; other words keep theirs', () => {
+    const words = 'in out ref this return new public private protected internal static readonly const final var let val def async await yield throw import from class interface struct enum abstract override virtual sealed'.split(' ');
+    for (const word of words) {
+      assert.deepStrictEqual(prefixEcho.apply(`${word} value`, ts(`  f(a, ${word} `), true), { text: 'value' }, word);
+    }
+    for (const word of ['Color', 'string', 'value', 'get']) assert.deepStrictEqual(prefixEcho.apply(`${word} value`, ts(`  f(a, ${word} `), true), { text: `${word} value` }, word);
+  });
+
+  it('statement: a line ending with an operator or a keyword that needs more goes on; a finished one ends it', () => {
+    const ctx = ts('function f() {\n  const x = ');
+    const words = ['return', 'await', 'yield', 'new', 'throw', 'in', 'of', 'not', 'and', 'or', 'is', 'instanceof', 'typeof', 'extends', 'implements', 'as', 'case', 'lambda'];
+    for (const end of [...words.map((w) => ` ${w}`), ...'-+*/%&|^=<>,.?:!~\\'.split('').map((op) => ` ${op}`)]) {
+      assert.deepStrictEqual(statement.apply(`a${end}\n    b\n  c`, ctx, true), { text: `a${end}\n    b`, stop: true }, end);
+    }
+    for (const end of ['', ' returned', ' b.as_of', '()']) assert.deepStrictEqual(statement.apply(`a${end}\n  c`, ctx, true), { text: `a${end}`, stop: true }, end);
+  });
+
+  it('statement: a next line starting with an operator continues the line before; a spread or a word does not', () => {
+    const ctx = ts('function f() {\n  const x = ');
+    // (A line starting with `*` is the middle of a block comment.)
+    for (const start of ['.b', '?.b', '? b', ': b', '&& b', '|| b', '- b', '+ b', '/ b', '% b', '& b', '| b', '^ b', '= b', '< b', '> b', ', b']) {
+      assert.deepStrictEqual(statement.apply(`a\n    ${start}\n  c`, ctx, true), { text: `a\n    ${start}`, stop: true }, start);
+    }
+    for (const start of ['...b', 'b', '(b)']) assert.deepStrictEqual(statement.apply(`a\n    ${start}`, ctx, true), { text: 'a', stop: true }, start);
+  });
+
+  it('statement: else, catch and finally go on with the block before them; anything else after it ends it', () => {
+    const ctx = ts('function f() {\n  a();\n  ', '\n  b();\n}');
+    for (const word of ['else', 'catch', 'finally']) {
+      const text = `if (x) {\n    y();\n  } ${word} {\n    z();\n  }`;
+      assert.deepStrictEqual(statement.apply(`${text}\n  w();`, ctx, true), { text, stop: true }, word);
+    }
+    assert.deepStrictEqual(statement.apply('if (x) {\n    y();\n  }\n  elsewhere();', ctx, true), { text: 'if (x) {\n    y();\n  }', stop: true });
+    // Python: `elif` and `except` go on with the body before them.
+    const pyCtx = py('def g():\n    a = 1\n    ', '\n    return a\n');
+    for (const word of ['elif y', 'else', 'except E', 'finally']) {
+      const text = `if x:\n        a()\n    ${word}:\n        b()`;
+      assert.deepStrictEqual(statement.apply(`${text}\n    c()`, pyCtx, true), { text, stop: true }, word);
+    }
+  });
+
+  it('blockScope: after the block it opened, a suggestion ends at a closing line (brackets or a closing keyword)', () => {
+    const rb = ctxOf({ prefix: 'def f\n  ', suffix: '\nend', languageId: 'ruby', lineMode: 'multi' });
+    for (const closer of ['end', 'fi', 'done', 'esac', 'endif', 'endfunction', 'end if', '}', '});', ')', ']']) {
+      assert.deepStrictEqual(blockScope.apply(`if x (\n    y\n  ${closer}\n  z`, rb, true), { text: `if x (\n    y\n  ${closer}`, stop: true }, closer);
+    }
+    for (const other of ['ending', 'z', 'end = 1', 'done()']) assert.deepStrictEqual(blockScope.apply(`if x\n    y\n  ${other}\n  z`, rb, true), { text: 'if x\n    y', stop: true }, other);
+  });
+
+  it('chatWrapper: a paragraph explaining the code after it ends the completion', () => {
+    const chat = ctxOf({ prefix: 'function f() {\n  return ', suffix: '\n}', style: 'chat', lineMode: 'multi' });
+    const openings = ['This code adds', 'this completion works', 'This function returns', 'This will work', 'This fills the hole', 'This adds a', 'This implementation is', 'Note: it', 'Explanation: it', 'The above code', 'The code above', 'The completion returns', 'In this case', 'I have added', 'I added a', 'I used the', 'Let me know if'];
+    for (const opening of openings) {
+      assert.deepStrictEqual(chatWrapper.apply(`a + b;\nc();\n\n${opening} the sum.`, chat, true), { text: 'a + b;\nc();', stop: true }, opening);
+    }
+    // Code that starts like a sentence, or prose with no blank line before it, stays.
+    for (const line of ['Note(a);', 'this.value = 1;', 'notes.push(x);']) {
+      assert.deepStrictEqual(chatWrapper.apply(`a + b;\n\n${line}`, chat, true), { text: `a + b;\n\n${line}` }, line);
+    }
+  });
+
+  it('chatWrapper: code at the start of a chat reply shows while it streams; only what could be prose waits', () => {
+    const chat = ctxOf({ prefix: 'function f() {\n  return ', suffix: '\n}', style: 'chat', lineMode: 'multi', stop: ['</COMPLETION>'] });
+    for (const code of ['a + b;', 'x.y();', 'items[0];', '42;', '{ a: 1 };', '(a) => a;', 'sum(a);', 'herein.x;', 'i++;', 'completed();']) {
+      const { partials, text } = streamed(`${code}\nnext();\n`, chat);
+      assert.strictEqual(text, code);
+      assert.ok(partials.slice(0, -1).some((p) => p !== '' && code.startsWith(p)), `${code}: ${JSON.stringify(partials)}`);
+    }
+  });
+});

@@ -184,7 +184,9 @@ export const chatWrapper: StreamFilter = {
     let explanation = -1;
     if (ctx.style === 'chat') {
       for (let k = 1; k < (closing >= 0 ? closing : bodyLines.length); k++) {
-        if (bodyLines[k - 1].line.trim() === '' && (final || k < bodyLines.length - 1) && PROSE_AFTER.test(bodyLines[k].line.trim())) {
+        const line = bodyLines[k].line.trim();
+        // (`Note(a);` is code: a sentence does not end with `;` or `{`.)
+        if (bodyLines[k - 1].line.trim() === '' && (final || k < bodyLines.length - 1) && PROSE_AFTER.test(line) && !/[;{]$/.test(line)) {
           explanation = k;
           break;
         }
