@@ -650,3 +650,53 @@ describe('completion/filters: the words and marks the rules know', () => {
     }
   });
 });
+
+describe('completion/filters: chat echoes, reasoning and fences while they stream', () => {
+  const chatAt = (prefix: string, suffix = '\n') => ctxOf({ prefix, suffix, languageId: 'python', style: 'chat', lineMode: 'multi' });
+
+  it('prefixEcho (chat): the cursor\'s line, alone or with up to three lines above it, repeated at the start is dropped', () => {
+    const ctx = chatAt('def f():\n    a = 1\n    b = 2\n    c = 3\n    return ');
+    assert.deepStrictEqual(prefixEcho.apply('    return a + b', ctx, true), { text: 'a + b' });
+    assert.deepStrictEqual(prefixEcho.apply('return a + b', ctx, true), { text: 'a + b' });
+    assert.deepStrictEqual(prefixEcho.apply('    c = 3\n    return a + b', ctx, true), { text: 'a + b' });
+    assert.deepStrictEqual(prefixEcho.apply('    a = 1\n    b = 2\n    c = 3\n    return a', ctx, true), { text: 'a' });
+    // Four lines above is no longer an echo of the hole's surroundings.
+    assert.deepStrictEqual(prefixEcho.apply('def f():\n    a = 1\n    b = 2\n    c = 3\n    return a', ctx, true), { text: 'def f():\n    a = 1\n    b = 2\n    c = 3\n    return a' });
+    // While it may still become the echo, nothing shows; once it differs, all of it does.
+    assert.deepStrictEqual(prefixEcho.apply('    ret', ctx, false), { text: '' });
+    assert.deepStrictEqual(prefixEcho.apply('    ret', ctx, true), { text: '    ret' });
+    assert.deepStrictEqual(prefixEcho.apply('    rev', ctx, false), { text: '    rev' });
+    assert.deepStrictEqual(prefixEcho.apply('', ctx, false), { text: '' });
+    assert.deepStrictEqual(prefixEcho.apply('a + b', ctx, false), { text: 'a + b' });
+  });
+
+  it('prefixEcho (chat): on a line holding only indentation, a reply starting with that indentation loses it', () => {
+    const ctx = chatAt('def f():\n    x = 1\n    ', '\n');
+    assert.deepStrictEqual(prefixEcho.apply('    return x', ctx, true), { text: 'return x' });
+    assert.deepStrictEqual(prefixEcho.apply('  return x', ctx, true), { text: '  return x' });
+    assert.deepStrictEqual(prefixEcho.apply('return x', chatAt('def f():\n    x = 1\n', '\n'), true), { text: 'return x' });
+  });
+
+  it('reasoning: nothing shows while the block or its opening tag arrives; a reply that only thought gives nothing', () => {
+    const ctx = chatAt('x = ');
+    for (const partial of ['', '  ', '<', '<th', '<think', '<think>', '<think>a', '<think>a</think>', '<think>a</think>\n\n', '<THINKING>x</THINKING>\n']) {
+      assert.deepStrictEqual(reasoning.apply(partial, ctx, false), { text: '' }, JSON.stringify(partial));
+    }
+    assert.deepStrictEqual(reasoning.apply('<think>a</think>\n', ctx, true), { text: '' });
+    assert.deepStrictEqual(reasoning.apply('<think>a</think>\n  \n  b = 1', ctx, false), { text: '  b = 1' });
+    assert.deepStrictEqual(reasoning.apply('<thing>', ctx, false), { text: '<thing>' });
+    assert.deepStrictEqual(reasoning.apply('<th', ctx, true), { text: '<th' });
+    assert.deepStrictEqual(reasoning.apply('a < b', ctx, false), { text: 'a < b' });
+  });
+
+  it('chatWrapper (fill-in-the-middle): only a fence at the very start is unwrapped; a half fence waits', () => {
+    const fim = ctxOf({ prefix: 'x = ', suffix: '\n', languageId: 'python', lineMode: 'multi' });
+    assert.deepStrictEqual(chatWrapper.apply('```python\n1 + 2\n```\nmore', fim, true), { text: '1 + 2', stop: true });
+    assert.deepStrictEqual(chatWrapper.apply('  ```\n1 + 2\n', fim, false), { text: '1 + 2\n' });
+    for (const partial of ['`', '``', '```', '```py', '~~~', '  ']) assert.deepStrictEqual(chatWrapper.apply(partial, fim, false), { text: '' }, partial);
+    for (const whole of ['```', '1 + 2', '`a`', 'a ```']) assert.deepStrictEqual(chatWrapper.apply(whole, fim, true), { text: whole }, whole);
+    // Without a fence first, a fill-in-the-middle reply is code, backticks and all.
+    assert.deepStrictEqual(chatWrapper.apply('1 + 2\n```\nprose', fim, true), { text: '1 + 2\n```\nprose' });
+    assert.deepStrictEqual(chatWrapper.apply('1 + 2 `', fim, false), { text: '1 + 2 `' });
+  });
+});
