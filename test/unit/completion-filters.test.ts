@@ -700,3 +700,85 @@ describe('completion/filters: chat echoes, reasoning and fences while they strea
     assert.deepStrictEqual(chatWrapper.apply('1 + 2 `', fim, false), { text: '1 + 2 `' });
   });
 });
+
+describe('completion/filters: the text after the cursor, repeats and the stream itself', () => {
+  const java = (prefix: string, suffix: string) => ctxOf({ prefix, suffix, languageId: 'java', lineMode: decideLineMode(prefix, suffix, 'java') });
+
+  it('suffixOverlap: on an empty line, a first line that is the next line of the file is no suggestion', () => {
+    const ctx = java('void f() {\n  a();\n  ', '\r\n\r\n  b();\r\n}');
+    assert.deepStrictEqual(suffixOverlap.apply('b();\n  c();', ctx, false), { text: '', stop: true });
+    assert.deepStrictEqual(suffixOverlap.apply('  b();', ctx, true), { text: '', stop: true });
+    // Not yet a whole line while streaming, another line, or code before the cursor: it stays.
+    assert.deepStrictEqual(suffixOverlap.apply('b();', ctx, false), { text: 'b();' });
+    assert.deepStrictEqual(suffixOverlap.apply('c();\n  d();', ctx, false), { text: 'c();\n  d();' });
+    assert.deepStrictEqual(suffixOverlap.apply('b();', java('void f() {\n  a(); ', '\n  b();\n}'), true), { text: 'b();' });
+    assert.deepStrictEqual(suffixOverlap.apply('b();', java('void f() {\n  ', ' x\n  b();\n}'), true), { text: 'b();' });
+    assert.deepStrictEqual(suffixOverlap.apply('\n  b();', ctx, true), { text: '' , stop: true });
+  });
+
+  it('suffixOverlap: a later line equal to the next line of the file ends the suggestion before it', () => {
+    const ctx = java('void f() {\n  ', '\n\n  b();\n}');
+    assert.deepStrictEqual(suffixOverlap.apply('a();\n  \n  b();\n  c();', ctx, false), { text: 'a();\n  ', stop: true });
+    assert.deepStrictEqual(suffixOverlap.apply('a();\n  b();', ctx, false), { text: 'a();\n  b();' });
+    assert.deepStrictEqual(suffixOverlap.apply('a();\n  b();', ctx, true), { text: 'a();', stop: true });
+    assert.deepStrictEqual(suffixOverlap.apply('a();\n  b();', java('void f() {\n  ', ''), true), { text: 'a();\n  b();' });
+  });
+
+  it('repeatedLines: a first line repeating the line above the cursor, right away or after a blank line', () => {
+    const ctx = java('void f() {\n  total += price;\n  ', '\n}');
+    assert.deepStrictEqual(repeatedLines.apply('total += price;\n  next();', ctx, false), { text: '', stop: true });
+    assert.deepStrictEqual(repeatedLines.apply('\n  total += price;\n  next();', ctx, false), { text: '', stop: true });
+    assert.deepStrictEqual(repeatedLines.apply('a();\n\n  total += price;', ctx, true), { text: 'a();\n\n  total += price;' });
+    // Only on a line of its own, and only a line that says something (`}` may well repeat).
+    assert.deepStrictEqual(repeatedLines.apply('total += price;', java('void f() {\n  total += price;\n  x = ', '\n}'), true), { text: 'total += price;' });
+    assert.deepStrictEqual(repeatedLines.apply('}', java('void f() {\n  if (a) {\n  }\n  ', '\n}'), true), { text: '}' });
+    assert.deepStrictEqual(repeatedLines.apply('total += price;', java('  ', '\n}'), true), { text: 'total += price;' });
+  });
+
+  it('repeatedLines: a line, or a group of two or three lines, said again ends the suggestion before the repeat', () => {
+    const ctx = java('void f() {\n  ', '\n}');
+    assert.deepStrictEqual(repeatedLines.apply('a();\n  a();\n  b();', ctx, true), { text: 'a();', stop: true });
+    assert.deepStrictEqual(repeatedLines.apply('a();\n  b();\n  a();\n  b();\n  c();', ctx, true), { text: 'a();\n  b();', stop: true });
+    assert.deepStrictEqual(repeatedLines.apply('a();\n  b();\n  c();\n  a();\n  b();\n  c();', ctx, true), { text: 'a();\n  b();\n  c();', stop: true });
+    assert.deepStrictEqual(repeatedLines.apply('a();\n  b();\n  c();\n  d();\n  a();\n  b();\n  c();\n  d();', ctx, true), { text: 'a();\n  b();\n  c();\n  d();\n  a();\n  b();\n  c();\n  d();' });
+    // Closers repeat in real code; a group made only of them is no repeat.
+    assert.deepStrictEqual(repeatedLines.apply('a(\n  )\n  )', ctx, true), { text: 'a(\n  )\n  )' });
+    assert.deepStrictEqual(repeatedLines.apply('x = 1;\n  y = 1;', ctx, true), { text: 'x = 1;\n  y = 1;' });
+  });
+
+  it('blockScope: a dedented line ends the body, blank lines before it dropped; code back at the cursor\'s level after a one-line start ends it', () => {
+    const body = ctxOf({ prefix: 'def f():\n    ', suffix: '\n', languageId: 'python', lineMode: 'multi' });
+    assert.deepStrictEqual(blockScope.apply('a()\n    b()\n\n\ndef g():', body, true), { text: 'a()\n    b()', stop: true });
+    assert.deepStrictEqual(blockScope.apply('a()\n    b()\n  \n', body, true), { text: 'a()\n    b()\n  \n' });
+    assert.deepStrictEqual(blockScope.apply('if x:\n        a()\n\n    b()', body, true), { text: 'if x:\n        a()', stop: true });
+    assert.deepStrictEqual(blockScope.apply('    if x:\n        a()\n    b()', body, true), { text: '    if x:\n        a()', stop: true });
+    const midLine = ctxOf({ prefix: 'def f():\n    x = [', suffix: '\n', languageId: 'python', lineMode: 'multi' });
+    assert.deepStrictEqual(blockScope.apply('1,\n    y = 2', midLine, true), { text: '1,\n    y = 2' });
+  });
+
+  it('the cleaner: once stopped it reads no more, says which filter stopped it, and whitespace is nothing', () => {
+    const cleaner = new CompletionCleaner(java('void f() {\n  int x = ', '\n}'));
+    assert.deepStrictEqual(cleaner.push('1'), { text: '1', stop: false });
+    assert.strictEqual(cleaner.stopped, undefined);
+    // The `;` ends the statement once its line is complete (a later filter may need the whole line).
+    assert.deepStrictEqual(cleaner.push('; y();'), { text: '1;', stop: false });
+    assert.deepStrictEqual(cleaner.push('\n'), { text: '1;', stop: true });
+    assert.strictEqual(cleaner.stopped, 'statement');
+    assert.deepStrictEqual(cleaner.push(' more'), { text: '1;', stop: true });
+    assert.strictEqual(cleaner.result(), '1;');
+    assert.strictEqual(cleanCompletion('  \n\t', java('void f() {\n  ', '\n}')).text, '');
+    assert.strictEqual(cleanCompletion('a();  \n', java('void f() {\n  ', '\n}')).text, 'a();');
+    // The filters after the one that stopped see the text as final.
+    assert.deepStrictEqual(runFilters('x;\n  y = 1', java('void f() {\n  int a = ', '\n}'), false), { text: 'x;', stoppedBy: 'statement' });
+  });
+
+  it('restOfLine: the ending already after the cursor is dropped when the line is no worse bracketed or quoted', () => {
+    const ctx = ctxOf({ prefix: 'print("', suffix: '")', languageId: 'python', lineMode: 'single' });
+    assert.deepStrictEqual(restOfLine.apply('hello")', ctx, true), { text: 'hello' });
+    assert.deepStrictEqual(restOfLine.apply('it\'s")', ctx, true), { text: 'it\'s' });
+    // Doubled: which ending is the duplicate is a guess, so both stay.
+    assert.deepStrictEqual(restOfLine.apply('a")")', ctx, true), { text: 'a")")' });
+    assert.deepStrictEqual(restOfLine.apply('")', ctx, true), { text: '")' });
+    assert.deepStrictEqual(restOfLine.apply('hello")', ctx, false), { text: 'hello")' });
+  });
+});
