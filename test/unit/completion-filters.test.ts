@@ -177,6 +177,24 @@ describe('completion/filters: each filter', () => {
     assert.strictEqual(indentStyle.apply('x = 1\n    y = 2\nz', ctx, true).text, 'x = 1\n    y = 2\nz');
   });
 
+  it('indentStyle: a chat reply\'s own copy of the cursor\'s indentation goes; opening a block, the second line decides; only on a line of indentation', () => {
+    const ctx = ctxOf({ prefix: 'def f(r):\n    ', style: 'chat' });
+    assert.strictEqual(indentStyle.apply('    x = 1\n    y = 2', ctx, true).text, 'x = 1\n    y = 2');
+    assert.strictEqual(indentStyle.apply('  x = 1', ctx, true).text, 'x = 1');
+    assert.strictEqual(indentStyle.apply('        x = 1', ctx, true).text, '    x = 1');
+    // After a line opening a block, a second line no deeper than the cursor was written from column 0.
+    for (const opener of ['if x:', 'f(', 'g = [', 'h = {', 'k = lambda: (']) {
+      assert.strictEqual(indentStyle.apply(`${opener}\n    y\n`, ctx, true).text, `${opener}\n        y\n`, opener);
+    }
+    assert.strictEqual(indentStyle.apply('if x:\n\n        y', ctx, true).text, 'if x:\n\n        y');
+    assert.strictEqual(indentStyle.apply('f(\n)', ctx, true).text, 'f(\n    )');
+    assert.strictEqual(indentStyle.apply('x = 1', ctx, true).text, 'x = 1');
+    // Not a chat reply, or code before the cursor: nothing moves.
+    assert.strictEqual(indentStyle.apply('  x = 1\ny = 2', ctxOf({ prefix: 'def f(r):\n    ' }), true).text, '  x = 1\ny = 2');
+    assert.strictEqual(indentStyle.apply('  x = 1\ny = 2', ctxOf({ prefix: 'def f(r):\n    a = ', style: 'chat' }), true).text, '  x = 1\ny = 2');
+    assert.strictEqual(indentStyle.apply('  x = 1\ny = 2', ctxOf({ prefix: 'def f(r):\n', style: 'chat' }), true).text, '  x = 1\ny = 2');
+  });
+
   it('lineMode stops a single-line suggestion at the end of its line: code after the cursor, a comment, a language without statement rules', () => {
     assert.deepStrictEqual(lineMode.apply('a + b\r\nfoo();', ctxOf({ lineMode: 'single', suffix: ' + c;' }), false), { text: 'a + b', stop: true });
     assert.deepStrictEqual(lineMode.apply('a + b;\nfoo();', ctxOf({ lineMode: 'single', prefix: 'x = 1; // ' }), false), { text: 'a + b;', stop: true });
