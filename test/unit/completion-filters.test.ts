@@ -800,3 +800,33 @@ describe('completion/filters: the text after the cursor, repeats and the stream 
     assert.deepStrictEqual(restOfLine.apply('hello")', ctx, false), { text: 'hello")' });
   });
 });
+
+describe('completion/filters: a statement decided line by line while it streams', () => {
+  const ts = (prefix: string, suffix: string) => ctxOf({ prefix, suffix, languageId: 'typescript', lineMode: decideLineMode(prefix, suffix, 'typescript') });
+  const ctx = ts('function f() {\n  a();\n  ', '\n  b();\n}');
+
+  it('after a block it closed, the next line\'s first word decides: while it is a bare word, the rest waits', () => {
+    const block = 'if (x) {\n    y();\n  }';
+    for (const partial of ['\n', '\n  ', '\n  els', '\n  // no']) {
+      assert.deepStrictEqual(statement.apply(`${block}${partial}`, ctx, false), { text: block }, JSON.stringify(partial));
+    }
+    assert.deepStrictEqual(statement.apply(`${block}\n  w(`, ctx, false), { text: block, stop: true });
+    assert.deepStrictEqual(statement.apply(`${block}\n  else {`, ctx, false), { text: `${block}\n  else {` });
+  });
+
+  it('a comment line after the statement\'s code, outside its brackets, ends it; inside them it belongs to it', () => {
+    const at = ts('function f() {\n  const x = ', '\n}');
+    assert.deepStrictEqual(statement.apply('a\n  // note\n  .b', at, true), { text: 'a', stop: true });
+    assert.deepStrictEqual(statement.apply('g(\n    // first\n    1)\n  c', at, true), { text: 'g(\n    // first\n    1)', stop: true });
+    assert.deepStrictEqual(statement.apply('// only a comment\n  a\n  b', at, true), { text: '// only a comment\n  a', stop: true });
+  });
+
+  it('a closer of none of its brackets ends the statement, and so does the end of a reply left open', () => {
+    const at = ts('function f() {\n  const x = g(', '\n}');
+    assert.deepStrictEqual(statement.apply('a, b)\n  next()', at, true), { text: 'a, b)', stop: true });
+    assert.deepStrictEqual(statement.apply('a, [b,\n    c]', at, true), { text: 'a, [b,\n    c]' });
+    assert.deepStrictEqual(statement.apply('h(a,\n    b,\n    c', ts('function f() {\n  const x = ', '\n}'), true), { text: 'h(a,', stop: true });
+    // Nothing but blank after that line: left as it is (the editor trims it).
+    assert.deepStrictEqual(statement.apply('h(a,\n    ', ts('function f() {\n  const x = ', '\n}'), true), { text: 'h(a,\n    ' });
+  });
+});
