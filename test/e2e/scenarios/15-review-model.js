@@ -6,12 +6,13 @@
 // never holds a pending hunk (both versions of a change), and the buffer holds one only while its
 // review is shown (its Accept All lens, its red and green lines).
 //
-// Seeds (only when REDLINE_E2E_SEEDS is set, see the end of the file): three fixed seeds (printed, with how to replay them); REDLINE_E2E_SEEDS=1,2,3
-// plays the given seeds instead, REDLINE_E2E_SEEDS=clock a fixed seed and two drawn from the clock, and
-// REDLINE_E2E_STEPS the number of steps (30). Clock-drawn seeds are not in the default run: on
-// 2026-11-28 one (239207) failed at step 28 waiting for the cursor, not yet explained.
-// The autosave case runs only with REDLINE_E2E_AUTOSAVE=1: it found an open bug (a review opened with
-// files.autoSave on can leave both versions on disk; see the README's known limits).
+// Seeds: four fixed ones and one drawn from the clock in every run, each printed with how to replay it;
+// REDLINE_E2E_SEEDS=1,2,clock plays the given ones instead (`clock`: drawn from the clock), and
+// REDLINE_E2E_STEPS sets the number of steps (30). Every step waits for its own effect (a settle's lines
+// gone, a save written) and reads its targets from the editor as shown (painted hunks, CodeLens), so the
+// next step never acts on lines an edit is about to move.
+// The two save-race cases run only with REDLINE_E2E_AUTOSAVE=1: they found an open bug (a key pressed
+// while VS Code saves can leave both versions on disk; see the README's known limits).
 'use strict';
 
 const assert = require('assert');
@@ -181,13 +182,17 @@ async function lineOf(driver, text) {
 }
 
 async function closeAndReopen(driver, choice) {
-  await driver.runCommand('View: Close Editor');
-  await poll(async () => {
-    if (await driver.page.locator('.monaco-dialog-box').isVisible()) return true;
+  const tabOpen = async () => {
     const tabs = await driver.page.locator('.tab').evaluateAll((els) => els.map((t) => t.getAttribute('aria-label') || ''));
-    return !tabs.some((t) => t.startsWith(NAME));
-  }, { timeout: 15000, what: 'the editor closed or the save dialog' });
-  if (await driver.page.locator('.monaco-dialog-box').isVisible()) await driver.clickDialogButton(choice);
+    return tabs.some((t) => t.startsWith(NAME));
+  };
+  const dialog = () => driver.page.locator('.monaco-dialog-box').isVisible();
+  await driver.runCommand('View: Close Editor');
+  await poll(async () => (await dialog()) || !(await tabOpen()), { timeout: 15000, what: 'the editor closed or the save dialog' });
+  if (await dialog()) await driver.clickDialogButton(choice);
+  // With Save the editor closes only once the file is written: reopening before that would find the old
+  // tab, which then goes away.
+  await poll(async () => !(await dialog()) && !(await tabOpen()), { timeout: 30000, what: `the editor closed (${choice})` });
   await driver.openFile(FILE);
 }
 
@@ -358,17 +363,13 @@ async function randomStep(ctx, pick) {
 }
 
 /**
- * The seeds of this run: REDLINE_E2E_SEEDS when given (`clock`: a fixed seed and two drawn from the clock);
- * otherwise three fixed seeds that have passed. Each prints how to replay it.
+ * The seeds of this run: by default four fixed seeds and one drawn from the clock (each printed with how
+ * to replay it); REDLINE_E2E_SEEDS=1,2,clock plays the given ones instead (`clock`: one drawn from the clock).
  */
 function seeds() {
-  const given = process.env.REDLINE_E2E_SEEDS;
-  if (given === 'clock') {
-    const drawn = Date.now() % 1000000;
-    return [154222, drawn, (drawn * 7919 + 13) % 1000000];
-  }
-  if (given) return given.split(',').map((s) => Number(s.trim()));
-  return [154222, 280246, 951381];
+  const given = (process.env.REDLINE_E2E_SEEDS || '154222,280246,951381,239207,clock').split(',').map((s) => s.trim()).filter(Boolean);
+  let drawn = Date.now() % 1000000;
+  return given.map((s) => (s === 'clock' ? (drawn = (drawn * 7919 + 13) % 1000000) : Number(s)));
 }
 
 const fixed = [
@@ -484,6 +485,41 @@ const fixed = [
       assert.deepStrictEqual(pendingIn(driver.readFileOnDisk(FILE)), []);
     },
   },
+  {
+    name: 'issue 8, save race: Ctrl+S twice on the saved file right after Reject All, then at once Ctrl+Z (the review comes back): the disk ends without both versions',
+    settings: SETTINGS,
+    timeout: 300000,
+    async run({ driver, model, log }) {
+      // Found by the random sequences on 2026-12-04 (seed 951381: save, save, save, undo): an Undo pressed
+      // while VS Code is between its save participants and its write reaches the disk, and the file is
+      // then clean, so saving it again writes nothing. Tried three times: the race is lost only sometimes.
+      const say = log || ((m) => process.stdout.write(`${m}\n`));
+      await openReview(driver, model);
+      for (let round = 1; round <= 3; round++) {
+        await driver.focusEditor();
+        await driver.press('Control+Alt+Shift+N');
+        await waitForPending(driver, 0, `round ${round}: reject all`);
+        let before = mtime(driver);
+        await driver.press('Control+S');
+        await poll(() => mtime(driver) !== before, { timeout: 30000, what: `round ${round}: the save after Reject All` });
+        await checkInvariant(driver, `round ${round}: saved`);
+        before = mtime(driver);
+        await driver.press('Control+S');
+        await driver.press('Control+S');
+        await driver.press('Control+Z');
+        await waitForPending(driver, 2, `round ${round}: Reject All undone`);
+        await poll(() => mtime(driver) !== before, { timeout: 30000, what: `round ${round}: the saves written` });
+        let clean = false;
+        try {
+          await poll(() => pendingIn(driver.readFileOnDisk(FILE)).length === 0, { timeout: 15000, what: 'the disk without both versions' });
+          clean = true;
+        } catch {}
+        say(`  save race, round ${round}: the disk ${clean ? 'ends without' : 'still holds'} both versions 15 s later`);
+        assert.ok(clean, `round ${round}: the file on disk holds both versions of a change:\n${driver.readFileOnDisk(FILE)}`);
+        await checkInvariant(driver, `round ${round}: after the race`);
+      }
+    },
+  },
 ];
 
 const random = seeds().map((seed) => ({
@@ -516,10 +552,7 @@ const random = seeds().map((seed) => ({
   },
 }));
 
-// The random sequences run on request (REDLINE_E2E_SEEDS): on 2026-11-28 seed 280246 passed once and
-// failed once at step 28 (the text typed "in a hunk" landed on a settled line), so they are not yet
-// reliable enough for every run; the fixed cases are.
-module.exports = [
-  ...fixed.filter((s) => process.env.REDLINE_E2E_AUTOSAVE || !s.name.startsWith('issue 8, autosave')),
-  ...(process.env.REDLINE_E2E_SEEDS ? random : []),
-];
+// The cases that found the open save race (see the README's known limits) run on request with
+// REDLINE_E2E_AUTOSAVE=1; everything else in every run.
+const openBug = (s) => s.name.startsWith('issue 8, autosave') || s.name.startsWith('issue 8, save race');
+module.exports = [...fixed.filter((s) => process.env.REDLINE_E2E_AUTOSAVE || !openBug(s)), ...random];
