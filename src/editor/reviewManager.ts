@@ -12,6 +12,10 @@ const PERSISTED_STATES = 24;
 /** How many documents keep their review memory across a reload. */
 const PERSISTED_DOCUMENTS = 10;
 export const DIFF_SCHEME = 'redline-diff';
+/** Longest our edits wait for a save participant's edit to land (VS Code gives participants 1.5 s). */
+const SAVE_HOLD_MS = 1500;
+/** How long a save participant's edit may still land (a cancelled automatic save's edit lands late). */
+const SAVE_PLAN_MS = 10_000;
 
 interface PersistedReview {
   uri: string;
@@ -45,8 +49,14 @@ export class DocumentReview {
   /** Lenses hidden while Retry asks for the new instruction. */
   retrying = false;
   inflight: Inflight | undefined;
-  /** The state the save participant's edit leads to, until the document reports it. */
-  saving: Session | undefined;
+  /**
+   * The states the save participants' edits lead to, oldest first, until the document reports them. More
+   * than one can be on its way: VS Code cancels a running save when the next automatic save comes (the
+   * document changed meanwhile), yet the cancelled save's edit still reaches the document, late.
+   */
+  savePlans: { state: Session; at: number; open: boolean }[] = [];
+  /** While a save's edit is on its way, our own edits wait (see holdForSave). */
+  saveBarrier: { promise: Promise<void>; release: () => void } | undefined;
   /** Saves made again in a row because the text written held a pending hunk (bounded). */
   resaves = 0;
   queue: Promise<void> = Promise.resolve();
@@ -236,6 +246,9 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
   private dispatch(d: DocumentReview, event: SessionEvent | (() => SessionEvent | undefined)): Promise<void> {
     const job = async (): Promise<void> => {
       for (let attempt = 0; ; attempt++) {
+        // A save's edit is on its way into the document: an edit of ours sent now could land before it,
+        // and the save's edit (offsets of the text the save saw) would then land in the wrong place.
+        while (d.saveBarrier) await d.saveBarrier.promise;
         const ev = typeof event === 'function' ? event() : event;
         if (!ev) return;
         const before = d.session;
@@ -319,7 +332,11 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     }
     if (step.ended) this.log.info(`review ${d.info?.id} ${step.ended}`);
     if (step.restored) this.log.info(`review ${d.info?.id} shown again (its text came back)`);
-    if (d.phase === 'idle') d.retrying = false;
+    if (d.phase === 'idle') {
+      d.retrying = false;
+      // A save's edit still on its way belongs to the review that ended: it is not a state to take up.
+      d.savePlans = [];
+    }
     this.changed(d);
   }
 
@@ -518,10 +535,13 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       ours.done();
       return;
     }
-    if (d.saving && text === d.saving.doc) {
-      // The save participant's edit: the pending hunks show their original lines while the file is written.
-      d.session = d.saving;
-      d.saving = undefined;
+    const planned = d.phase === 'idle' ? -1 : d.savePlans.findIndex((p) => p.state.doc === text && Date.now() - p.at < SAVE_PLAN_MS);
+    if (planned >= 0) {
+      // A save participant's edit (the newest one that landed): the pending hunks show their original
+      // lines while the file is written. Older plans can no longer land on the text they were made for.
+      d.session = d.savePlans[planned].state;
+      d.savePlans = d.savePlans.slice(planned + 1);
+      if (d.savePlans.length === 0) this.releaseSave(d);
       this.changed(d);
       return;
     }
@@ -554,21 +574,26 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
     // Decided now, from the text the save sees: VS Code gives a participant 1.5 s at most (less than an
     // edit of ours may take on a loaded machine) and drops its edits when the document changed while it
     // waited, so waiting for our queue could let a save write both versions (see planSave).
-    const plan = planSave(d.session, d.inflight?.state, e.document.getText());
+    const open = d.savePlans.filter((p) => p.open);
+    const plan = planSave(d.session, d.inflight?.state, e.document.getText(), open[open.length - 1]?.state);
     if (!plan) return;
     const doc = e.document;
     const range = plan.whole
-      ? // Our edit in flight lands first and changes the length: the whole document, whatever it is then.
+      ? // An edit on its way (ours, or an earlier save's) lands first: the whole document, whatever it is then.
         new vscode.Range(0, 0, doc.lineCount + 1_000_000, 0)
       : new vscode.Range(doc.positionAt(plan.edit.offset), doc.positionAt(plan.edit.offset + plan.edit.length));
-    d.saving = plan.state;
+    d.savePlans = [...d.savePlans.filter((p) => Date.now() - p.at < SAVE_PLAN_MS).slice(-7), { state: plan.state, at: Date.now(), open: true }];
+    this.holdForSave(d);
+    this.log.debug(`review ${d.info?.id}: save participant: whole=${plan.whole} inflight=${!!d.inflight} edit@${plan.edit.offset}+${plan.edit.length} version=${doc.version}`);
     e.waitUntil(Promise.resolve([vscode.TextEdit.replace(range, plan.edit.text)]));
   }
 
   private onDidSave(document: vscode.TextDocument): void {
     const d = this.docs.get(document.uri.toString());
     if (!d) return;
-    d.saving = undefined;
+    // The save is over: its edit landed or was dropped. A late one is still recognised (savePlans).
+    for (const p of d.savePlans) p.open = false;
+    this.releaseSave(d);
     // VS Code writes the text as it is after the save participants ran: a key pressed in between (an
     // Undo racing an automatic save) reaches the disk unseen. When the text just written holds a
     // pending hunk, save again at once: the participant writes the originals.
@@ -576,7 +601,8 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       if (d.resaves < 3) {
         d.resaves++;
         this.log.warn(`review ${d.info?.id}: the editor changed the text while it was being saved; saving again with the original lines`);
-        void document.save();
+        // The file is clean now, and TextDocument.save() does nothing on a clean file: save it anyway.
+        void vscode.workspace.save(document.uri);
         return;
       }
     } else {
@@ -596,6 +622,31 @@ export class ReviewManager extends Disposable implements vscode.CodeLensProvider
       }
       void this.dispatch(d, { type: 'saved' });
     }, 50);
+  }
+
+  /**
+   * Our own edits wait until the save's edit has landed (or the save is over, or, should VS Code drop the
+   * edit, a moment has passed): VS Code applies a save participant's edit asynchronously, so an edit of
+   * ours sent meanwhile could land first and shift the text under the save's offsets.
+   */
+  private holdForSave(d: DocumentReview): void {
+    if (d.saveBarrier) return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    const timer = setTimeout(() => this.releaseSave(d), SAVE_HOLD_MS);
+    d.saveBarrier = {
+      promise,
+      release: () => {
+        clearTimeout(timer);
+        release();
+      },
+    };
+  }
+
+  private releaseSave(d: DocumentReview): void {
+    const barrier = d.saveBarrier;
+    d.saveBarrier = undefined;
+    barrier?.release();
   }
 
   private onDidClose(document: vscode.TextDocument): void {

@@ -650,6 +650,28 @@ describe('review session reducer', () => {
     assert.equal(planSave(before, all, before.doc), undefined);
   });
 
+  it('a second save while the first one\'s edit is still on its way (a cancelled automatic save): both edits, in either order and after more edits of ours, give the planned text', () => {
+    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(layout(d, d.original));
+    openReview(ed, d, false);
+    const shown = ed.session;
+    const first = planSave(shown, undefined, shown.doc)!;
+    assert.equal(first.whole, false);
+    // The first save's edit has not landed; the next save sees the same text.
+    const second = planSave(shown, undefined, shown.doc, first.state)!;
+    assert.ok(second.whole);
+    assert.equal(second.state, first.state);
+    const landed = (text: string, ...edits: DocEdit[]): string => edits.reduce(applyDocEdit, text);
+    // The second's whole edit is idempotent over the first's: whichever lands first, the text is the plan's.
+    assert.equal(landed(shown.doc, first.edit, second.edit), first.state.doc);
+    // Applied again on the text it produced, it changes nothing.
+    assert.equal(landed(first.state.doc, second.edit), first.state.doc);
+    // The old way (no plan known): the same offset edit twice would cut into the text.
+    assert.notEqual(landed(shown.doc, first.edit, first.edit), first.state.doc);
+    // The plan already landed: the session's own plan (nothing to do, it is collapsed).
+    assert.equal(planSave(first.state, undefined, first.state.doc, first.state), undefined);
+  });
+
   it('whatever is in flight, the text a save writes never holds a pending hunk', () => {
     fc.assert(
       fc.property(docArb, fc.array(fc.oneof(settleArb, historyArb), { maxLength: 8 }), settleArb, (d, actions, last) => {

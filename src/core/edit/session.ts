@@ -357,7 +357,13 @@ export interface SavePlan {
  * edit, so the save writes the originals of that state's pending hunks. Otherwise the session's state
  * when it is the text's, else the known state the text is (a text the review produced after it ended).
  */
-export function planSave(session: Session, inflight: Session | undefined, text: string): SavePlan | undefined {
+export function planSave(session: Session, inflight: Session | undefined, text: string, planned?: Session): SavePlan | undefined {
+  if (planned && text !== planned.doc) {
+    // An earlier save's edit is still on its way (VS Code applies it later, or after cancelling that save):
+    // this save's edit must give the same text whether it lands before or after that one, on whatever text
+    // is there then. Only the whole document replaced by the planned text does.
+    return { state: planned, edit: { offset: 0, length: text.length, text: planned.doc }, whole: true };
+  }
   if (inflight && text !== inflight.doc) {
     const step = reduce(inflight, { type: 'save' });
     return step.edit ? { state: step.state, edit: { offset: 0, length: inflight.doc.length, text: step.state.doc }, whole: true } : undefined;

@@ -6,12 +6,15 @@
 // never holds a pending hunk (both versions of a change), and the buffer holds one only while its
 // review is shown (its Accept All lens, its red and green lines).
 //
-// Seeds (only when REDLINE_E2E_SEEDS is set, see the end of the file): three fixed seeds (printed, with how to replay them); REDLINE_E2E_SEEDS=1,2,3
-// plays the given seeds instead, REDLINE_E2E_SEEDS=clock a fixed seed and two drawn from the clock, and
-// REDLINE_E2E_STEPS the number of steps (30). Clock-drawn seeds are not in the default run: on
-// 2026-11-28 one (239207) failed at step 28 waiting for the cursor, not yet explained.
-// The autosave case runs only with REDLINE_E2E_AUTOSAVE=1: it found an open bug (a review opened with
-// files.autoSave on can leave both versions on disk; see the README's known limits).
+// Seeds: four fixed ones and one drawn from the clock in every run, each printed with how to replay it;
+// REDLINE_E2E_SEEDS=1,2,clock plays the given ones instead (`clock`: drawn from the clock), and
+// REDLINE_E2E_STEPS sets the number of steps (30). Every step waits for its own effect (a settle's lines
+// gone, a save written) and reads its targets from the editor as shown (painted hunks, CodeLens), so the
+// next step never acts on lines an edit is about to move.
+// The autosave and save-race cases found bugs (fixed 2026-12-04): a save answered while an edit of
+// Redline's was on its way, or the late edit of an automatic save VS Code had cancelled, cut into the
+// text of a review being written; a key pressed between VS Code's save participants and its write
+// reached the disk, and saving the (then clean) file again wrote nothing.
 'use strict';
 
 const assert = require('assert');
@@ -64,8 +67,8 @@ const SETTINGS = {
   'editor.lineHeight': 16,
 };
 
-async function openReview(driver, model) {
-  model.enqueue({ reply: REPLY, delayBetweenMs: 5 });
+async function openReview(driver, model, { delayBetweenMs = 5 } = {}) {
+  model.enqueue({ reply: REPLY, delayBetweenMs });
   await driver.openFile(FILE);
   await driver.selectLines(FROM, TO);
   await driver.runCommand('Redline: Edit Selection…');
@@ -92,7 +95,18 @@ async function view(driver) {
     await driver.page.mouse.wheel(0, -5000);
     return undefined;
   }
+  // The pending hunks as the editor paints them: each run of red and green lines, in order.
+  const hunks = [];
+  lines.forEach((l, i) => {
+    const tinted = l.tint === 'red' || l.tint === 'green';
+    if (!tinted) return;
+    const prev = lines[i - 1];
+    if (i > 0 && (prev.tint === 'red' || prev.tint === 'green') && !(prev.tint === 'green' && l.tint === 'red')) hunks[hunks.length - 1].push(i + 1);
+    else hunks.push([i + 1]);
+  });
   return {
+    hunks,
+    tints: lines.map((l) => l.tint),
     tinted: lines.filter((l) => l.tint === 'red' || l.tint === 'green').map((l) => l.text),
     lines: lines.map((l) => l.text),
     text: lines.map((l) => l.text).join('\n'),
@@ -170,19 +184,61 @@ async function lineOf(driver, text) {
 }
 
 async function closeAndReopen(driver, choice) {
-  await driver.runCommand('View: Close Editor');
-  await poll(async () => {
-    if (await driver.page.locator('.monaco-dialog-box').isVisible()) return true;
+  const tabOpen = async () => {
     const tabs = await driver.page.locator('.tab').evaluateAll((els) => els.map((t) => t.getAttribute('aria-label') || ''));
-    return !tabs.some((t) => t.startsWith(NAME));
-  }, { timeout: 15000, what: 'the editor closed or the save dialog' });
-  if (await driver.page.locator('.monaco-dialog-box').isVisible()) await driver.clickDialogButton(choice);
+    return tabs.some((t) => t.startsWith(NAME));
+  };
+  const dialog = () => driver.page.locator('.monaco-dialog-box').isVisible();
+  await driver.runCommand('View: Close Editor');
+  await poll(async () => (await dialog()) || !(await tabOpen()), { timeout: 15000, what: 'the editor closed or the save dialog' });
+  if (await dialog()) await driver.clickDialogButton(choice);
+  // With Save the editor closes only once the file is written: reopening before that would find the old
+  // tab, which then goes away.
+  await poll(async () => !(await dialog()) && !(await tabOpen()), { timeout: 30000, what: `the editor closed (${choice})` });
   await driver.openFile(FILE);
 }
 
-/** One random user action; returns its description. */
+/** Every frame the editor had to draw after a key or click is on screen (a wait for the page, not a delay). */
+async function drawn(driver) {
+  await driver.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** How many hunks the review shows as pending (its Accept lenses), 0 when no review is shown. */
+async function pendingShown(driver) {
+  const lenses = await driver.codeLenses();
+  return lenses.includes('Accept All') ? lenses.filter((l) => l === 'Accept').length : 0;
+}
+
+/**
+ * Waits until the review shows `count` pending hunks (no review at all for 0): the effect of a settle,
+ * seen before the next step reads where lines are (a settle moves them).
+ */
+async function waitForPending(driver, count, what) {
+  await poll(async () => {
+    const lenses = await driver.codeLenses();
+    const shown = lenses.includes('Accept All');
+    if (count === 0) return !shown && !lenses.some((l) => l === 'Accept' || l === 'Reject');
+    return shown && lenses.filter((l) => l === 'Accept').length === count && lenses.filter((l) => l === 'Reject').length === count;
+  }, { timeout: 30000, what: `${what}: ${count ? `${count} pending hunk(s) shown` : 'no review'}`, last: () => driver.codeLenses().then(JSON.stringify) });
+}
+
+function mtime(driver) {
+  try {
+    return require('fs').statSync(driver.file(FILE)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One random user action, then its own effect waited for (a settle's lines gone, a save written), so
+ * the next step reads the editor as it is and not as it is about to be. Returns its description.
+ * Every target (which hunk, which line) is read from the editor as it is shown: the tinted lines are the
+ * pending hunks, the CodeLens their count.
+ */
 async function randomStep(ctx, pick) {
   const { driver, model, original } = ctx;
+  const pending = await pendingShown(driver);
   const shown = await reviewShown(driver);
   const r = pick();
   if (!shown && r < 0.2) {
@@ -209,79 +265,96 @@ async function randomStep(ctx, pick) {
       break;
     }
   }
-  const lensCount = async (t) => (await driver.codeLenses()).filter((l) => l === t).length;
   switch (action) {
     case 'accept hunk (lens)':
     case 'reject hunk (lens)': {
       const title = action.startsWith('accept') ? 'Accept' : 'Reject';
-      const count = await lensCount(title);
-      if (!shown || count === 0) return `${action}: nothing to click`;
-      await driver.clickCodeLens(title, { nth: n % count });
-      return `${action} #${n % count}`;
+      if (!shown || pending === 0) return `${action}: nothing to click`;
+      await driver.clickCodeLens(title, { nth: n % pending });
+      await waitForPending(driver, pending - 1, action);
+      return `${action} #${n % pending}`;
     }
     case 'accept hunk (key)':
     case 'reject hunk (key)': {
-      if (!shown) return `${action}: no review`;
-      const h = HUNKS[n % HUNKS.length];
-      const line = (await lineOf(driver, h.neu)) ?? (await lineOf(driver, h.old));
-      if (!line) return `${action}: hunk gone`;
+      if (!shown || pending === 0) return `${action}: no review`;
+      // A line of one of the hunks the editor paints, by the line number the gutter shows.
+      const { hunks } = await readView(driver, action);
+      if (hunks.length !== pending) throw new Error(`${action}: ${pending} pending hunk(s) by their lenses but ${hunks.length} painted`);
+      const hunk = hunks[n % hunks.length];
+      const line = hunk[Math.floor(n / hunks.length) % hunk.length];
       await goTo(driver, line, 1);
       await driver.press(action.startsWith('accept') ? 'Control+Alt+Y' : 'Control+Alt+N');
-      return `${action} at line ${line}`;
+      await waitForPending(driver, pending - 1, `${action} at line ${line}`);
+      return `${action} at line ${line} (hunk ${n % hunks.length + 1} of ${hunks.length})`;
     }
     case 'accept all':
     case 'reject all':
       if (!shown) return `${action}: no review`;
       await driver.focusEditor();
       await driver.press(action === 'accept all' ? 'Control+Alt+Shift+Y' : 'Control+Alt+Shift+N');
+      await waitForPending(driver, 0, action);
       return action;
     case 'undo':
-      await driver.focusEditor();
-      await driver.press('Control+Z');
-      return action;
     case 'redo':
+      // No edit of Redline's follows an undo or redo (a review comes back by its text alone): the
+      // invariant check that follows waits for the colours and lenses.
       await driver.focusEditor();
-      await driver.press('Control+Y');
+      await driver.press(action === 'undo' ? 'Control+Z' : 'Control+Y');
+      await drawn(driver);
       return action;
     case 'arrow keys': {
       await driver.focusEditor();
       const key = ['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'][n % 4];
       await driver.press(key, { times: 1 + (n % 3) });
+      await drawn(driver);
       return `${key} ×${1 + (n % 3)}`;
     }
     case 'mouse click': {
-      const lines = driver.page.locator('.editor-group-container.active .monaco-editor .view-line');
-      const count = await lines.count();
-      if (count === 0) return 'mouse click: no lines';
-      await lines.nth(n % count).click();
-      return `click on line ${1 + (n % count)}`;
+      const lines = await readView(driver, action);
+      const line = 1 + (n % lines.lines.length);
+      // The line whose gutter number is `line` (DOM order of view lines is not line order).
+      const target = driver.page.locator('.editor-group-container.active .monaco-editor .view-line');
+      const tops = await target.evaluateAll((els) => els.map((el) => parseFloat(el.style.top)));
+      const order = tops.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t);
+      await target.nth(order[line - 1].i).click();
+      await driver.waitForCursor(line);
+      return `click on line ${line}`;
     }
     case 'type in a hunk':
     case 'type outside hunks': {
-      const all = (await readView(driver, action)).lines;
-      const hunkLines = new Set(HUNKS.flatMap((h) => [h.old, h.neu]));
-      const candidates = all.map((l, i) => i).filter((i) => (action === 'type in a hunk' ? hunkLines.has(all[i]) : !hunkLines.has(all[i])));
+      const v = await readView(driver, action);
+      const inHunk = (i) => v.tints[i] === 'red' || v.tints[i] === 'green';
+      const candidates = v.lines.map((l, i) => i).filter((i) => (action === 'type in a hunk' ? inHunk(i) : !inHunk(i)));
       if (candidates.length === 0) return `${action}: no line`;
       const i = candidates[n % candidates.length];
+      const typed = `${v.lines[i]} /*k*/`;
       // The line's end by the End key: the editor knows where it is (a column computed here could be off).
       await goTo(driver, i + 1, 1);
       await driver.press('End');
       await driver.type(' /*k*/');
-      if (action === 'type in a hunk') {
-        // Typing in a pending hunk settles it right after (its own undo step): wait for that, so the
-        // next step does not act on a review about to change.
-        const typed = `${all[i]} /*k*/`;
-        await poll(async () => {
-          const v = await view(driver);
-          return !!v && v.lines.includes(typed) && !v.tinted.includes(typed);
-        }, { timeout: 30000, what: `the hunk typed into settled (${typed})`, last: async () => JSON.stringify(await view(driver)) });
-      }
-      return `${action}: line ${i + 1}`;
+      // Typing in a pending hunk settles it (its own undo step): accepted in its proposed lines, rejected in
+      // its original ones. Wait for that, and for the typed line under the cursor, which follows the edits.
+      if (inHunk(i)) await waitForPending(driver, pending - 1, `${action} (line ${i + 1}, ${v.tints[i]})`);
+      let last = '';
+      await poll(async () => {
+        const now = await view(driver);
+        const cursor = await driver.cursorStatus();
+        last = JSON.stringify({ cursor, line: cursor && now?.lines[cursor.line - 1], tint: cursor && now?.tints[cursor.line - 1] });
+        if (!now || !cursor) return false;
+        const at = cursor.line - 1;
+        return now.lines[at] === typed && cursor.column === typed.length + 1 && (!inHunk(i) || (now.tints[at] !== 'red' && now.tints[at] !== 'green'));
+      }, { timeout: 30000, what: `${action}: the typed line under the cursor (${typed})${inHunk(i) ? ', settled' : ''}`, last: () => last });
+      return `${action}: line ${i + 1}${inHunk(i) ? ` (${v.tints[i]})` : ''}`;
     }
-    case 'save':
+    case 'save': {
+      // An explicit save always writes (also a file without changes): wait for the write, so the next
+      // key is not pressed while VS Code is between its save participants and the write.
+      const before = mtime(driver);
       await driver.focusEditor();
       await driver.press('Control+S');
+      await poll(() => mtime(driver) !== before, { timeout: 30000, what: 'save: the file written' });
       return action;
+    }
     case 'close and reopen': {
       const choice = n % 2 ? 'Save' : "Don't Save";
       await closeAndReopen(driver, choice);
@@ -292,17 +365,13 @@ async function randomStep(ctx, pick) {
 }
 
 /**
- * The seeds of this run: REDLINE_E2E_SEEDS when given (`clock`: a fixed seed and two drawn from the clock);
- * otherwise three fixed seeds that have passed. Each prints how to replay it.
+ * The seeds of this run: by default four fixed seeds and one drawn from the clock (each printed with how
+ * to replay it); REDLINE_E2E_SEEDS=1,2,clock plays the given ones instead (`clock`: one drawn from the clock).
  */
 function seeds() {
-  const given = process.env.REDLINE_E2E_SEEDS;
-  if (given === 'clock') {
-    const drawn = Date.now() % 1000000;
-    return [154222, drawn, (drawn * 7919 + 13) % 1000000];
-  }
-  if (given) return given.split(',').map((s) => Number(s.trim()));
-  return [154222, 280246, 951381];
+  const given = (process.env.REDLINE_E2E_SEEDS || '154222,280246,951381,239207,clock').split(',').map((s) => s.trim()).filter(Boolean);
+  let drawn = Date.now() % 1000000;
+  return given.map((s) => (s === 'clock' ? (drawn = (drawn * 7919 + 13) % 1000000) : Number(s)));
 }
 
 const fixed = [
@@ -418,6 +487,74 @@ const fixed = [
       assert.deepStrictEqual(pendingIn(driver.readFileOnDisk(FILE)), []);
     },
   },
+  {
+    name: 'issue 8, save race: Ctrl+S twice on the saved file right after Reject All, then at once Ctrl+Z (the review comes back): the disk ends without both versions',
+    settings: SETTINGS,
+    timeout: 300000,
+    async run({ driver, model, log }) {
+      // Found by the random sequences on 2026-12-04 (seed 951381: save, save, save, undo): an Undo pressed
+      // while VS Code is between its save participants and its write reaches the disk, and the file is
+      // then clean, so saving it again writes nothing. Tried three times: the race is lost only sometimes.
+      const say = log || ((m) => process.stdout.write(`${m}\n`));
+      await openReview(driver, model);
+      for (let round = 1; round <= 3; round++) {
+        await driver.focusEditor();
+        await driver.press('Control+Alt+Shift+N');
+        await waitForPending(driver, 0, `round ${round}: reject all`);
+        let before = mtime(driver);
+        await driver.press('Control+S');
+        await poll(() => mtime(driver) !== before, { timeout: 30000, what: `round ${round}: the save after Reject All` });
+        await checkInvariant(driver, `round ${round}: saved`);
+        before = mtime(driver);
+        await driver.press('Control+S');
+        await driver.press('Control+S');
+        await driver.press('Control+Z');
+        await waitForPending(driver, 2, `round ${round}: Reject All undone`);
+        await poll(() => mtime(driver) !== before, { timeout: 30000, what: `round ${round}: the saves written` });
+        let clean = false;
+        try {
+          await poll(() => pendingIn(driver.readFileOnDisk(FILE)).length === 0, { timeout: 15000, what: 'the disk without both versions' });
+          clean = true;
+        } catch {}
+        say(`  save race, round ${round}: the disk ${clean ? 'ends without' : 'still holds'} both versions 15 s later`);
+        assert.ok(clean, `round ${round}: the file on disk holds both versions of a change:\n${driver.readFileOnDisk(FILE)}`);
+        await checkInvariant(driver, `round ${round}: after the race`);
+      }
+    },
+  },
+  {
+    name: 'issue 8, autosave while the model writes: a slow stream saved automatically every 100 ms opens its review intact, and the disk never holds both versions',
+    settings: { ...SETTINGS, 'files.autoSave': 'afterDelay', 'files.autoSaveDelay': 100 },
+    timeout: 300000,
+    async run({ driver, model }) {
+      const original = driver.readFileOnDisk(FILE);
+      // Read on every change and every 20 ms: a save answered while an edit of Redline's was on its way
+      // (or an earlier automatic save cancelled by VS Code, whose edit still lands late) once cut into the
+      // text and left both versions on disk.
+      const seen = [];
+      const look = () => {
+        const disk = driver.readFileOnDisk(FILE);
+        if (pendingIn(disk).length) seen.push(disk);
+      };
+      const watcher = require('fs').watch(driver.file(FILE), look);
+      const timer = setInterval(look, 20);
+      try {
+        // About 65 pieces 120 ms apart: an automatic save (100 ms after the last change) in every gap while the model writes.
+        await openReview(driver, model, { delayBetweenMs: 120 });
+        await checkInvariant(driver, 'review open', { autosave: true });
+        // The review is the reply's, whole: Accept All gives exactly the proposal (nothing cut or doubled).
+        await driver.focusEditor();
+        await driver.press('Control+Alt+Shift+Y');
+        const expected = original.replace(original.split('\n').slice(FROM - 1, TO).join('\n'), REWRITE);
+        await driver.waitForFileContent(FILE, expected, { timeout: 30000 });
+        await checkInvariant(driver, 'accept all', { autosave: true });
+      } finally {
+        clearInterval(timer);
+        watcher.close();
+      }
+      assert.deepStrictEqual(seen.length, 0, `the file on disk held both versions ${seen.length} time(s); first:\n${seen[0]}`);
+    },
+  },
 ];
 
 const random = seeds().map((seed) => ({
@@ -439,7 +576,10 @@ const random = seeds().map((seed) => ({
         done.push(what);
         await checkInvariant(driver, `seed ${seed}, step ${step} (${what})`);
       } catch (err) {
-        err.message = `seed ${seed}, step ${step} (${what || 'while acting'}); steps so far: ${done.join(' | ')}\n${err.message}`;
+        // The seed, the step and every step before it, in the message and in the stack that error.txt keeps.
+        const head = `seed ${seed}, step ${step} (${what || 'while acting'}); replay with REDLINE_E2E_SEEDS=${seed} REDLINE_E2E_FILTER="seed ${seed}"; steps so far: ${done.join(' | ')}`;
+        err.message = `${head}\n${err.message}`;
+        err.stack = `${head}\n${err.stack}`;
         throw err;
       }
     }
@@ -447,10 +587,4 @@ const random = seeds().map((seed) => ({
   },
 }));
 
-// The random sequences run on request (REDLINE_E2E_SEEDS): on 2026-11-28 seed 280246 passed once and
-// failed once at step 28 (the text typed "in a hunk" landed on a settled line), so they are not yet
-// reliable enough for every run; the fixed cases are.
-module.exports = [
-  ...fixed.filter((s) => process.env.REDLINE_E2E_AUTOSAVE || !s.name.startsWith('issue 8, autosave')),
-  ...(process.env.REDLINE_E2E_SEEDS ? random : []),
-];
+module.exports = [...fixed, ...random];
