@@ -830,3 +830,23 @@ describe('completion/filters: a statement decided line by line while it streams'
     assert.deepStrictEqual(statement.apply('h(a,\n    ', ts('function f() {\n  const x = ', '\n}'), true), { text: 'h(a,\n    ' });
   });
 });
+
+describe('completion/filters: chat replies end to end, whatever the chunks', () => {
+  const chat = ctxOf({ prefix: 'function f() {\n  return ', suffix: '\n}', style: 'chat', lineMode: 'multi', stop: ['</COMPLETION>'], indent: { insertSpaces: true, tabSize: 2 } });
+  const table: [string, string][] = [
+    ['Here is the code:\n\na + b;', 'a + b;'],
+    ['```ts\na + b;\n```\nThis returns the sum.', 'a + b;'],
+    ['Sure!\n```\na + b;\n```', 'a + b;'],
+    ['<COMPLETION>a + b;</COMPLETION>', 'a + b;'],
+    ['a + b;\n\nThis code returns the sum.', 'a + b;'],
+    ['```\na + b;', 'a + b;'],
+    ['a + b;\n```\nmore', 'a + b;'],
+    ['The sum of both.', ''],
+    ['```ts\n```', ''],
+  ];
+  for (const [reply, expected] of table) {
+    it(JSON.stringify(reply), () => {
+      for (const size of [1, 3, reply.length + 1]) assert.strictEqual(cleanCompletion(reply, chat, size).text, expected, `chunk size ${size}`);
+    });
+  }
+});
