@@ -850,3 +850,28 @@ describe('completion/filters: chat replies end to end, whatever the chunks', () 
     });
   }
 });
+
+describe('completion/filters: what waits while a chat reply starts, and where stop sequences cut', () => {
+  const chat = ctxOf({ prefix: 'function f() {\n  return ', suffix: '\n}', style: 'chat', lineMode: 'multi', stop: ['</COMPLETION>'] });
+
+  it('chatWrapper waits while an unfinished first line could still be prose, a heading, a list item or a fence', () => {
+    for (const partial of ['## Comp', '### ', '- here', '* ', '+ ', '• a', '1. ', '2) the', '**Code', 'This ret', '"Quoted', '(Note', 'Sure', 'here', "I'", 'Completion :', '`', '``', '~~~', '   ']) {
+      assert.deepStrictEqual(chatWrapper.apply(partial, chat, false), { text: '' }, partial);
+    }
+    for (const partial of ['-1;', 'this.x', 'a + ', '#include', '- x = 1;', '1 + 2', 'items[0]', '**p = 1;', 'Here.x = 1;']) {
+      assert.deepStrictEqual(chatWrapper.apply(partial, chat, false), { text: partial }, partial);
+    }
+  });
+
+  it('stopSequences: the earliest of several stops wins, an empty stop means nothing, and the start of one is held back', () => {
+    const ctx = ctxOf({ stop: ['', 'END', 'STOP'] });
+    assert.deepStrictEqual(stopSequences.apply('a STOP b END', ctx, false), { text: 'a ', stop: true });
+    assert.deepStrictEqual(stopSequences.apply('a END b STOP', ctx, false), { text: 'a ', stop: true });
+    assert.deepStrictEqual(stopSequences.apply('plain', ctx, false), { text: 'plain' });
+    assert.deepStrictEqual(stopSequences.apply('ab EN', ctx, false), { text: 'ab ' });
+    assert.deepStrictEqual(stopSequences.apply('ab STO', ctx, false), { text: 'ab ' });
+    assert.deepStrictEqual(stopSequences.apply('S', ctx, false), { text: '' });
+    assert.deepStrictEqual(stopSequences.apply('ab ST', ctx, true), { text: 'ab ST' });
+    assert.deepStrictEqual(stopSequences.apply('ENDING', ctx, false), { text: '', stop: true });
+  });
+});
