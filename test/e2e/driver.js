@@ -426,11 +426,23 @@ class Driver {
   async clickCodeLens(text, { nth = 0, timeout = this.timeout } = {}) {
     const loc = this._codeLensLocator(text);
     await poll(async () => (await loc.count()) > nth, { timeout, what: `CodeLens ${describe(text)} #${nth + 1}`, last: () => this.codeLenses().then(JSON.stringify) });
-    // Sort by on-screen position: DOM order of content widgets is not line order.
-    const boxes = await loc.evaluateAll((els) => els.map((el) => {
+    // VS Code redraws CodeLens after a document change (typing, an edit of the review): a click on a lens
+    // being replaced is lost. Wait until the lenses stand still (the same ones in the same places on three
+    // reads in a row), then sort by on-screen position (DOM order of content widgets is not line order).
+    const read = () => loc.evaluateAll((els) => els.map((el) => {
       const r = el.getBoundingClientRect();
-      return { y: r.top, x: r.left };
+      return { y: r.top, x: r.left, connected: el.isConnected };
     }));
+    let boxes = [];
+    let same = 0;
+    let previous = '';
+    await poll(async () => {
+      boxes = await read();
+      const now = JSON.stringify(boxes);
+      same = now === previous && boxes.length > nth ? same + 1 : 0;
+      previous = now;
+      return same >= 2;
+    }, { timeout, interval: 150, what: `CodeLens ${describe(text)} #${nth + 1} standing still`, last: () => previous });
     const order = boxes.map((b, i) => ({ ...b, i })).sort((a, b) => a.y - b.y || a.x - b.x);
     await loc.nth(order[nth].i).click();
   }

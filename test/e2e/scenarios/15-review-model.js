@@ -155,6 +155,27 @@ async function checkInvariant(driver, label, { autosave = false } = {}) {
   assert.deepStrictEqual(pendingIn(disk), [], `${label}: the file on disk holds both versions of a change:\n${disk}`);
 }
 
+/**
+ * Reads the file on disk on every change and every 20 ms: `seen` collects each text that held both versions
+ * of a change; `stop()` ends the watch.
+ */
+function watchDisk(driver) {
+  const seen = [];
+  const look = () => {
+    const disk = driver.readFileOnDisk(FILE);
+    if (pendingIn(disk).length) seen.push(disk);
+  };
+  const watcher = require('fs').watch(driver.file(FILE), look);
+  const timer = setInterval(look, 20);
+  return {
+    seen,
+    stop: () => {
+      clearInterval(timer);
+      watcher.close();
+    },
+  };
+}
+
 /** Small seeded PRNG: the bench's mulberry32 (compiled to out/ by `npm run compile-tests`, which test:e2e runs). */
 function rng(seed) {
   return require('../../../out/bench/util').seeded(seed);
@@ -453,13 +474,7 @@ const fixed = [
       // pressed between VS Code's save participants and its write reaches the disk unseen by Redline,
       // which then saves again at once: such moments are counted and printed, the end of every step
       // is required clean.
-      const seen = [];
-      const look = () => {
-        const disk = driver.readFileOnDisk(FILE);
-        if (pendingIn(disk).length) seen.push(disk);
-      };
-      const watcher = require('fs').watch(driver.file(FILE), look);
-      const timer = setInterval(look, 20);
+      const { seen, stop } = watchDisk(driver);
       try {
         await openReview(driver, model);
         await checkInvariant(driver, 'review open', { autosave: true });
@@ -480,8 +495,7 @@ const fixed = [
         const text = (await readView(driver, 'after reject all')).text;
         await driver.waitForFileContent(FILE, text, { timeout: 30000 });
       } finally {
-        clearInterval(timer);
-        watcher.close();
+        stop();
       }
       (log || ((m) => process.stdout.write(`${m}\n`)))(`  autosave: ${seen.length} read(s) of the file caught both versions between a save and Redline's save again`);
       assert.deepStrictEqual(pendingIn(driver.readFileOnDisk(FILE)), []);
@@ -531,13 +545,7 @@ const fixed = [
       // Read on every change and every 20 ms: a save answered while an edit of Redline's was on its way
       // (or an earlier automatic save cancelled by VS Code, whose edit still lands late) once cut into the
       // text and left both versions on disk.
-      const seen = [];
-      const look = () => {
-        const disk = driver.readFileOnDisk(FILE);
-        if (pendingIn(disk).length) seen.push(disk);
-      };
-      const watcher = require('fs').watch(driver.file(FILE), look);
-      const timer = setInterval(look, 20);
+      const { seen, stop } = watchDisk(driver);
       try {
         // About 65 pieces 120 ms apart: an automatic save (100 ms after the last change) in every gap while the model writes.
         await openReview(driver, model, { delayBetweenMs: 120 });
@@ -549,8 +557,7 @@ const fixed = [
         await driver.waitForFileContent(FILE, expected, { timeout: 30000 });
         await checkInvariant(driver, 'accept all', { autosave: true });
       } finally {
-        clearInterval(timer);
-        watcher.close();
+        stop();
       }
       assert.deepStrictEqual(seen.length, 0, `the file on disk held both versions ${seen.length} time(s); first:\n${seen[0]}`);
     },
