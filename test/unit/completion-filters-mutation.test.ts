@@ -311,6 +311,14 @@ describe('completion/filters (more cases): the chain and the cleaner', () => {
     assert.deepStrictEqual(stopSequences.apply('<|im_end|>a<END>', ctxOf({ stop: ['<END>'] }), false), { text: '', stop: true });
   });
 
+  it('the filter named is the one that ends the final text, even when a later one stopped the stream first', () => {
+    // lineMode stops the stream at the line break; at the end the closing fence is what ends it.
+    const ctx = ctxOf({ prefix: 'x = f(', suffix: ', b);\n', style: 'chat', lineMode: 'single' });
+    const cleaner = new CompletionCleaner(ctx);
+    assert.deepStrictEqual(cleaner.push('a + b\n```'), { text: 'a + b', stop: true });
+    assert.strictEqual(cleaner.stopped, 'chatWrapper');
+  });
+
   it('a new cleaner shows nothing yet', () => {
     const cleaner = new CompletionCleaner(ctxOf({}));
     assert.strictEqual(cleaner.partial, '');
@@ -347,6 +355,11 @@ describe('completion/filters (more cases): one statement', () => {
   it('the string the cursor is in ends where its quote closes; later lines are lexed on their own', () => {
     assert.deepStrictEqual(statement.apply('a; b";\n  c();', java('void f() {\n  s = "'), true), { text: 'a; b";', stop: true });
     assert.deepStrictEqual(statement.apply('x" +\n    "y";\n  z();', java('void f() {\n  s = "'), true), { text: 'x" +\n    "y";', stop: true });
+  });
+
+  it('the string the cursor is in: a line that does not close it is all string; the first quote left open is the one', () => {
+    assert.deepStrictEqual(statement.apply('a; b', java('void f() {\n  s = "'), true), { text: 'a; b' });
+    assert.deepStrictEqual(statement.apply('x"; y', java('void f() {\n  s = "it\'s '), true), { text: 'x";', stop: true });
   });
 
   it('the first stray closer ends the statement', () => {
