@@ -456,7 +456,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine', 'loop',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });
