@@ -28,6 +28,10 @@ describe('completion/repeats: the code above the cursor written again', () => {
     assert.strictEqual(prefixTailEcho('    }\n    ', '}\n    next();', true), undefined);
     assert.strictEqual(prefixTailEcho('  ab\n  ', 'ab\n  c', true), undefined);
     assert.deepStrictEqual(prefixTailEcho('  abc\n  ', 'abc\n  d', true), { drop: 'abc\n  '.length });
+    assert.strictEqual(prefixTailEcho('ab\n  ', 'ab\n  c', true), undefined);
+    assert.strictEqual(prefixTailEcho('    ( a\n    ', '( a\n    x', true), undefined);
+    // A line at the very start of the prefix counts like any other.
+    assert.deepStrictEqual(prefixTailEcho('abc\n  ', 'abc\n  d', true), { drop: 'abc\n  '.length });
   });
 
   it('looks no further up than three lines above the cursor line', () => {
@@ -80,12 +84,26 @@ describe('completion/repeats: a reply that ends in a loop', () => {
   it('keeps code that ends on its own, even with repeats, unless they are word for word', () => {
     assert.strictEqual(loopEnd('f(0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1)'), undefined);
     assert.strictEqual(loopEnd('list.add(1);\n    list.add(2);\n    list.add(3);'), undefined);
+    const five = 'list.add(1);\n    list.add(2);\n    list.add(3);\n    list.add(4);\n    list.add(5);';
+    assert.strictEqual(loopEnd(five), undefined);
+    // Copies that count up and end like finished code: `f(a1), f(a2), …, f(a6)`, `x = a1; … a6;`.
+    for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}'], ['<', '>'], ["'", "'"], ['"', '"'], ['`', '`'], [' ', ';']]) {
+      const text = [1, 2, 3, 4, 5, 6].map((i) => `f${open}a${i}${close}`).join(', ');
+      assert.strictEqual(loopEnd(text), undefined, text);
+      assert.ok(loopEnd(text.slice(0, -1)) !== undefined, text.slice(0, -1));
+    }
+    const cutOff = 'list.add(1);\n    list.add(2);\n    list.add(3);\n    list.add(4);\n    list.ad';
+    assert.strictEqual(cutOff.slice(0, loopEnd(cutOff)), 'list.add(1);\n    ');
+    const afterCode = 'const value = ' + 'abc;'.repeat(8);
+    assert.strictEqual(afterCode.slice(0, loopEnd(afterCode)), 'const value = abc;');
     const verbatim = 'list.add(1);\n    '.repeat(3) + 'list.add(1);';
     assert.strictEqual(verbatim.slice(0, loopEnd(verbatim)), 'list.add(1);\n    ');
   });
 
   it('leaves separators, short repeats and plain code alone', () => {
     assert.strictEqual(loopEnd('# ' + '='.repeat(60)), undefined);
+    assert.strictEqual(loopEnd('let rule = ' + '-='.repeat(15) + '-'), undefined);
+    assert.strictEqual(loopEnd('a rather long beginning here ' + 'ab'.repeat(4) + 'a'), undefined);
     assert.strictEqual(loopEnd('ababab'), undefined);
     assert.strictEqual(loopEnd('abc abc abc abc abc ab'), undefined);
     assert.strictEqual(loopEnd('return compute(a, b) + other(c);'), undefined);
@@ -95,6 +113,10 @@ describe('completion/repeats: a reply that ends in a loop', () => {
   it('needs three copies', () => {
     const two = 'someLongWord, someLongWord, som';
     assert.strictEqual(loopEnd(two), undefined);
+    assert.strictEqual(loopEnd('const value = ' + two), undefined);
+    // Exactly three copies, the whole text, and trailing blank lines do not hide a loop.
+    assert.strictEqual(loopEnd('someLongWord'.repeat(3)), 'someLongWord'.length);
+    assert.strictEqual(loopEnd('Quest'.repeat(10) + '\n\n'), 'Quest'.length);
     const three = 'someLongWord, someLongWord, someLongWord, som';
     assert.strictEqual(three.slice(0, loopEnd(three)), 'someLongWord, ');
   });

@@ -26,7 +26,6 @@ export type TailEcho = { drop: number } | 'hold' | undefined;
 export function prefixTailEcho(prefix: string, text: string, final: boolean): TailEcho {
   if (text === '') return undefined;
   const lines = prefix.split('\n');
-  if (lines.length < 2) return undefined;
   const first = Math.max(0, lines.length - 1 - ECHO_LINES);
   const region = lines.slice(first).join('\n');
   // The latest start that still takes in a whole line of code: the first non-blank character of the
@@ -35,11 +34,9 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
   let at = 0;
   for (let i = first; i < lines.length - 1; i++) {
     const line = lines[i];
-    const code = line.trim();
-    if (code.replace(/\s/g, '').length >= ECHO_MIN_CODE) latest = at + line.length - line.trimStart().length;
+    if (line.replace(/\s/g, '').length >= ECHO_MIN_CODE) latest = at + line.length - line.trimStart().length;
     at += line.length + 1;
   }
-  if (latest < 0) return undefined;
   let hold = false;
   for (let s = 0; s <= latest; s++) {
     const tail = region.slice(s);
