@@ -374,6 +374,19 @@ describe('completion/filters: leading line breaks and echoes', () => {
     assert.strictEqual(restOfLine.apply('a))', at('const s = "a', ')', 'typescript'), true).text, 'a');
     assert.strictEqual(restOfLine.apply('a', at('const s = "a', ')', 'typescript'), true).text, 'a');
   });
+
+  it('restOfLine ends a completion that writes the rest of the line and goes on past it', () => {
+    const ctx = at('        public ', ' get; set; }', 'csharp');
+    assert.strictEqual(restOfLine.apply('string Name { get; set; } = string.Empty;', ctx, true).text, 'string Name {');
+    // Only a rest with a word in it, of four characters or more: a lone `)` inside the completion is its own.
+    assert.strictEqual(restOfLine.apply('a(b), c', at('f(', ')', 'typescript'), true).text, 'a(b), c');
+    assert.strictEqual(restOfLine.apply('a(x y), c', at('f(', 'x y)', 'typescript'), true).text, 'a(x y), c');
+    assert.strictEqual(restOfLine.apply('a(b x), c', at('f(', 'b x)', 'typescript'), true).text, 'a(b x), c');
+    assert.strictEqual(restOfLine.apply('a, x, y), z', at('f(', 'x, y)', 'typescript'), true).text, 'a,');
+    // Not while the reply streams, nor on several lines.
+    assert.strictEqual(restOfLine.apply('string Name { get; set; } = 1;', ctx, false).text, 'string Name { get; set; } = 1;');
+    assert.strictEqual(restOfLine.apply('string Name { get; set; }\n= 1;', ctx, true).text, 'string Name { get; set; }\n= 1;');
+  });
 });
 
 describe('completion/filters: properties', () => {
@@ -456,7 +469,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine',
+      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine', 'loop',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });

@@ -28,6 +28,7 @@ import {
   statementShape,
 } from './position';
 import { PREFACE, REASONING_OPEN, REASONING_TAGS, isProseLine, parseFenceOpen } from '../reply';
+import { loopEnd, prefixTailEcho } from './repeats';
 
 export type ReplyStyle = 'fim' | 'chat';
 
@@ -330,6 +331,10 @@ export const prefixEcho: StreamFilter = {
     if (ctx.style !== 'chat') {
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
+      // The code of a line or more above the cursor written again before the completion.
+      const tail = prefixTailEcho(ctx.prefix, text, final);
+      if (tail === 'hold') return keep('');
+      if (tail !== undefined) text = text.slice(tail.drop);
       const echo = linePrefix.trimStart();
       if (shapeOf(ctx).kind === 'statement' && echo.replace(/\s/g, '').length >= 3) {
         if (text.startsWith(echo)) return keep(text.slice(echo.length));
@@ -734,6 +739,14 @@ export const restOfLine: StreamFilter = {
     // Dropped as long as dropping helps, so that cleaning the result again drops nothing more
     // (`"a|)` + `a))`: each `)` only adds to the line's imbalance).
     let current = text;
+    // The model wrote the rest of the line and went on past it (`{| get; set; }` + `Name { get; set; } =
+    // new();`): what it wrote after the rest would land after it, not at the cursor. A rest with a word
+    // in it only, so that a lone `)` or `;` inside the completion is not taken for it.
+    const at = /\w/.test(rest) && rest.length >= 4 ? current.indexOf(rest) : -1;
+    if (at > 0 && current.slice(at + rest.length).trim() !== '') {
+      const upTo = dropRestOfLine(current.slice(0, at + rest.length), rest, ctx);
+      if (upTo !== undefined) current = upTo;
+    }
     for (let next = dropRestOfLine(current, rest, ctx); next !== undefined; next = dropRestOfLine(current, rest, ctx)) current = next;
     return keep(current);
   },
@@ -863,6 +876,19 @@ export const blockScope: StreamFilter = {
   },
 };
 
+/**
+ * A reply that ends in a loop (`QuestQuestQuest…`, `a2, a3, a4, …` cut off by the token limit) keeps
+ * only the first copy of what it repeats (see `loopEnd`). Decided on the whole text.
+ */
+export const loop: StreamFilter = {
+  name: 'loop',
+  apply(text, _ctx, final) {
+    if (!final) return keep(text);
+    const end = loopEnd(text);
+    return end === undefined ? keep(text) : cut(text.slice(0, end));
+  },
+};
+
 /** The filters in the order they run. */
 export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   stopSequences,
@@ -879,6 +905,7 @@ export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   repeatedLines,
   blockScope,
   restOfLine,
+  loop,
 ];
 
 export interface ChainResult {
