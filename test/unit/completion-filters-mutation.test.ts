@@ -57,6 +57,10 @@ describe('completion/filters (more cases): chat wrapper', () => {
     assert.deepStrictEqual(chatWrapper.apply('\n```ts\nx\n```', fim, true), { text: 'x', stop: true });
   });
 
+  it('three backticks followed by words open no block in a fill-in-the-middle reply', () => {
+    assert.deepStrictEqual(chatWrapper.apply('``` quoted words\nmore', fim, true), { text: '``` quoted words\nmore' });
+  });
+
   it('a fill-in-the-middle reply starting with backticks that are no fence is code (a template literal)', () => {
     assert.deepStrictEqual(chatWrapper.apply('`${a}` + b', fim, false), { text: '`${a}` + b' });
     // A fence with a language word and a trailing space is still a fence to wait for.
@@ -203,7 +207,7 @@ describe('completion/filters (more cases): leading line breaks', () => {
 
   it('a keyword or a run of words without a trailing space is unfinished too', () => {
     assert.deepStrictEqual(leadingBreak.apply('\n    b', py('    x = await'), true), { text: 'b' });
-    assert.deepStrictEqual(leadingBreak.apply('\n    b', py('    List<int>  '), true), { text: 'b' });
+    assert.deepStrictEqual(leadingBreak.apply('\n    b', py('    public static  '), true), { text: 'b' });
     // A word after a finished expression is not a declaration's start.
     assert.deepStrictEqual(leadingBreak.apply('\n    b', py('    x = f(a) format '), true), { text: '\n    b' });
   });
@@ -355,6 +359,7 @@ describe('completion/filters (more cases): one statement', () => {
   it('the string the cursor is in ends where its quote closes; later lines are lexed on their own', () => {
     assert.deepStrictEqual(statement.apply('a; b";\n  c();', java('void f() {\n  s = "'), true), { text: 'a; b";', stop: true });
     assert.deepStrictEqual(statement.apply('x" +\n    "y";\n  z();', java('void f() {\n  s = "'), true), { text: 'x" +\n    "y";', stop: true });
+    assert.deepStrictEqual(statement.apply('x" +\n    "a;b";\n  z();', java('void f() {\n  s = "'), true), { text: 'x" +\n    "a;b";', stop: true });
   });
 
   it('the string the cursor is in: a line that does not close it is all string; the first quote left open is the one', () => {
@@ -427,10 +432,17 @@ describe('completion/filters (more cases): brackets, the text after the cursor, 
     assert.deepStrictEqual(bracketBalance.apply('a  )', call, true), { text: 'a', stop: true });
   });
 
+  it('bracketBalance: a closer inside the string the cursor is in closes nothing', () => {
+    assert.deepStrictEqual(bracketBalance.apply('a)b', ctxOf({ prefix: 'f("', suffix: ')' }), true), { text: 'a)b' });
+  });
+
   it('suffixOverlap: only lines after the cursor\'s are the file\'s next lines; a line of spaces after the cursor is empty', () => {
     assert.deepStrictEqual(suffixOverlap.apply('b();\nc();', ctxOf({ prefix: 'a(); ', suffix: 'c();\n  d();' }), true), { text: 'b();\nc();' });
     assert.deepStrictEqual(suffixOverlap.apply('b();', ctxOf({ prefix: 'void f() {\n  ', suffix: '  \n  b();\n}' }), true), { text: '', stop: true });
     assert.deepStrictEqual(suffixOverlap.apply('a();\nb();\nc();', ctxOf({ prefix: 'void f() {\n', suffix: '\nc();\n}' }), true), { text: 'a();\nb();', stop: true });
+    // Windows line ends in the reply.
+    const crlf = suffixOverlap.apply('a();\r\n  b();\r\n  c();', ctxOf({ prefix: 'void f() {\n  ', suffix: '\n  b();\n}' }), true);
+    assert.deepStrictEqual({ text: crlf.text.trimEnd(), stop: crlf.stop }, { text: 'a();', stop: true });
   });
 
   it('restOfLine: spaces around the rest of the line and at the end of the completion do not hide the repeat', () => {
@@ -453,7 +465,7 @@ describe('completion/filters (more cases): brackets, the text after the cursor, 
 
   it('repeatedLines: the line above the cursor, at the cursor on a line of its own only', () => {
     assert.deepStrictEqual(repeatedLines.apply('total += price;\n  next();', ctxOf({ prefix: 'total += price;\n', languageId: 'java' }), false), { text: '', stop: true });
-    assert.deepStrictEqual(repeatedLines.apply('1;', ctxOf({ prefix: 'void f() {\n  x = 1;\n  x = ', languageId: 'java' }), true), { text: '1;' });
+    assert.deepStrictEqual(repeatedLines.apply('price;', ctxOf({ prefix: 'void f() {\n  total = price;\n  total = ', languageId: 'java' }), true), { text: 'price;' });
     const blank = ctxOf({ prefix: 'void f() {\n  total += price;\n', languageId: 'java' });
     assert.deepStrictEqual(repeatedLines.apply('a();\n  total += price;', blank, true), { text: 'a();\n  total += price;' });
     const own = ctxOf({ prefix: 'void f() {\n  total += price;\n  ', suffix: '\n}', languageId: 'java' });
@@ -481,6 +493,7 @@ describe('completion/filters (more cases): block scope', () => {
   it('after code on the cursor\'s line, the next line at its level is another statement', () => {
     assert.deepStrictEqual(blockScope.apply(' go();\n  next();', tsBody, true), { text: ' go();', stop: true });
     assert.deepStrictEqual(blockScope.apply(' a();\n\n  next();', tsBody, true), { text: ' a();', stop: true });
+    assert.deepStrictEqual(blockScope.apply(' a();\n\n\n  next();', tsBody, true), { text: ' a();', stop: true });
     assert.deepStrictEqual(blockScope.apply(' b(\n    c);\n', tsBody, true), { text: ' b(\n    c);\n' });
     assert.deepStrictEqual(blockScope.apply(' if (b) {\n    x();\n  }\n  y();', tsBody, true), { text: ' if (b) {\n    x();\n  }', stop: true });
   });
