@@ -14,6 +14,7 @@ import {
   indentStyle,
   leadingBreak,
   lineMode,
+  loop,
   operatorSpacing,
   prefixEcho,
   reasoning,
@@ -453,6 +454,14 @@ describe('completion/filters (more cases): brackets, the text after the cursor, 
     assert.deepStrictEqual(restOfLine.apply('"a" )', ctx, true), { text: '"a"' });
   });
 
+  it('restOfLine: the rest of the line written inside the completion ends it there: a rest of four characters or more, with a word', () => {
+    assert.deepStrictEqual(restOfLine.apply('a, x,y), z', at('f(', 'x,y)', 'typescript'), true), { text: 'a,' });
+    assert.deepStrictEqual(restOfLine.apply('obj.name + 1', ctxOf({ prefix: 'x = ', suffix: 'name', lineMode: 'single' }), true), { text: 'obj.' });
+    assert.deepStrictEqual(restOfLine.apply('a, x), y', ctxOf({ prefix: 'g(', suffix: 'x)', lineMode: 'single' }), true), { text: 'a, x), y' });
+    // Doubled with a space between: which one is the duplicate is still a guess.
+    assert.deepStrictEqual(restOfLine.apply('a; ;', at('x = ', ';', 'java'), true), { text: 'a; ;' });
+  });
+
   it('restOfLine: a quote after the cursor is kept when dropping it would leave a string open', () => {
     assert.deepStrictEqual(restOfLine.apply('a"', ctxOf({ prefix: 'x = ', suffix: '"', lineMode: 'single' }), true), { text: 'a"' });
   });
@@ -479,6 +488,15 @@ describe('completion/filters (more cases): brackets, the text after the cursor, 
     const ctx = ctxOf({ prefix: 'void f() {\n  ', suffix: '\n}', languageId: 'java' });
     assert.deepStrictEqual(repeatedLines.apply('a();\n  }\n  a();\n  }\n  a();', ctx, true), { text: 'a();\n  }\n  a();', stop: true });
     assert.deepStrictEqual(repeatedLines.apply('a();\nb();\na();\nb();', ctxOf({ prefix: 'x();\n', languageId: 'java' }), true), { text: 'a();\nb();', stop: true });
+  });
+});
+
+describe('completion/filters (more cases): a reply that ends in a loop', () => {
+  it('is cut at the end of the reply only, and only when it loops', () => {
+    const looping = 'Quest'.repeat(40) + 'Que';
+    assert.deepStrictEqual(loop.apply(looping, ctxOf({}), false), { text: looping });
+    assert.deepStrictEqual(loop.apply(looping, ctxOf({}), true), { text: 'Quest', stop: true });
+    assert.deepStrictEqual(loop.apply('list.add(1);\n    list.add(2);', ctxOf({}), true), { text: 'list.add(1);\n    list.add(2);' });
   });
 });
 
