@@ -40,6 +40,15 @@ describe('completion/repeats: the code above the cursor written again', () => {
     assert.deepStrictEqual(prefixTailEcho(p, 'second();\nthird();\nfourth();\nfifth();', true), { drop: 'second();\nthird();\nfourth();\n'.length });
   });
 
+  it('looks for echoes of 2,000 characters at most, so a minified line above stays cheap', () => {
+    const long = 'x'.repeat(3000);
+    assert.strictEqual(prefixTailEcho(`${long}\n`, `${long}\nmore`, true), undefined);
+    const near = 'y'.repeat(1500);
+    assert.deepStrictEqual(prefixTailEcho(`${near}\n`, `${near}\nmore`, true), { drop: near.length + 1 });
+    const minified = `${'a=1;'.repeat(50_000)}\n    `;
+    assert.strictEqual(prefixTailEcho(minified, 'return a;', false), undefined);
+  });
+
   it('holds while the reply could still become an echo, and only then', () => {
     assert.strictEqual(prefixTailEcho(prefix, '[NotN', false), 'hold');
     assert.strictEqual(prefixTailEcho(prefix, '[NotNull]\n    pub', false), 'hold');
@@ -108,6 +117,12 @@ describe('completion/repeats: a reply that ends in a loop', () => {
     assert.strictEqual(loopEnd('abc abc abc abc abc ab'), undefined);
     assert.strictEqual(loopEnd('return compute(a, b) + other(c);'), undefined);
     assert.strictEqual(loopEnd(''), undefined);
+  });
+
+  it('looks for units of 200 characters at most (longer ones are repeated lines)', () => {
+    const unit = (n: number) => `w${'o'.repeat(n - 2)} `;
+    assert.strictEqual(loopEnd(unit(200).repeat(4) + 'wo'), 200);
+    assert.strictEqual(loopEnd(unit(201).repeat(4) + 'wo'), undefined);
   });
 
   it('needs three copies', () => {

@@ -13,6 +13,8 @@
 const ECHO_LINES = 3;
 /** A line counts as echoed code when it holds at least this many non-blank characters. */
 const ECHO_MIN_CODE = 3;
+/** The longest echo looked for (a minified line above must not make every streamed chunk slow). */
+const ECHO_MAX_LENGTH = 2000;
 
 export type TailEcho = { drop: number } | 'hold' | undefined;
 
@@ -38,7 +40,8 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
     at += line.length + 1;
   }
   let hold = false;
-  for (let s = 0; s <= latest; s++) {
+  for (let s = Math.max(0, region.length - ECHO_MAX_LENGTH); s <= latest; s++) {
+    if (region.charCodeAt(s) !== text.charCodeAt(0)) continue;
     const tail = region.slice(s);
     if (text.startsWith(tail)) return { drop: tail.length };
     if (!final && tail.startsWith(text)) hold = true;
@@ -49,6 +52,8 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
 /** A loop must repeat its unit at least this often, and cover this many characters, to count. */
 const LOOP_REPEATS = 3;
 const LOOP_MIN_LENGTH = 24;
+/** Longer units are lines repeated, which `repeatedLines` handles; the bound keeps this linear. */
+const LOOP_MAX_UNIT = 200;
 /** Code that ends with one of these may have ended on its own (`list.add(3);`). */
 const NATURAL_END = /[;)\]}>'"`]$/;
 
@@ -70,7 +75,7 @@ export function loopEnd(text: string): number | undefined {
   }
   const n = symbols.length;
   // The shortest unit that explains the end of the text.
-  for (let unit = 1; unit * LOOP_REPEATS <= n; unit++) {
+  for (let unit = 1; unit <= LOOP_MAX_UNIT && unit * LOOP_REPEATS <= n; unit++) {
     // Length of the run of symbols, counted back from the end, that repeats with period `unit`.
     let run = unit;
     while (run < n && symbols[n - 1 - run] === symbols[n - 1 - run + unit]) run++;
