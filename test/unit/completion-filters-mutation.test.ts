@@ -255,6 +255,12 @@ describe('completion/filters (more cases): echoes', () => {
     assert.deepStrictEqual(prefixEcho.apply('a  =  b;', at('void f() {\n  a  =  ', '\n}', 'java'), true), { text: 'a  =  b;' });
   });
 
+  it('fill-in-the-middle: while the reply may still be the lines above the cursor written again, nothing shows', () => {
+    const ctx = at('class A\n{\n    [NotNull]\n    public ', '\n}', 'csharp');
+    assert.deepStrictEqual(prefixEcho.apply('[NotN', ctx, false), { text: '' });
+    assert.deepStrictEqual(prefixEcho.apply('[NotNull]\n    public string Name {', ctx, true), { text: 'string Name {' });
+  });
+
   it('fill-in-the-middle: the start of an echo waits, the start of other code does not', () => {
     const ctx = at('void f() {\n  total = ', '\n}', 'java');
     assert.deepStrictEqual(prefixEcho.apply('tot', ctx, false), { text: '' });
