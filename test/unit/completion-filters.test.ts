@@ -375,6 +375,21 @@ describe('completion/filters: leading line breaks and echoes', () => {
     assert.strictEqual(restOfLine.apply('a', at('const s = "a', ')', 'typescript'), true).text, 'a');
   });
 
+  it('a fenced reply with Windows line ends is unwrapped like any other', () => {
+    for (const fence of ['```', '```python', '~~~']) {
+      const close = fence.startsWith('~') ? '~~~' : '```';
+      const reply = `${fence}\r\na + b\r\n${close}\r\nmore`;
+      for (const size of [1, 3, reply.length]) assert.strictEqual(cleanCompletion(reply, at('x = ', '', 'python'), size).text, 'a + b', `${fence} in chunks of ${size}`);
+    }
+  });
+
+  it('a fence with blanks before its language word is held while it streams, never shown', () => {
+    const ctx = ctxOf({ prefix: 'function f() {\n  ', suffix: '\n}' });
+    const { partials, text } = streamed('```  ts\nreturn 1;\n```', ctx);
+    assert.strictEqual(text, 'return 1;');
+    for (const p of partials) assert.ok(!p.includes('`'), JSON.stringify(p));
+  });
+
   it('restOfLine ends a completion that writes the rest of the line and goes on past it', () => {
     const ctx = at('        public ', ' get; set; }', 'csharp');
     assert.strictEqual(restOfLine.apply('string Name { get; set; } = string.Empty;', ctx, true).text, 'string Name {');

@@ -8,6 +8,7 @@ import {
   FenceTracker,
   findFencedBlocks,
   implausibleCode,
+  isFenceClose,
   isFenceCloseWithText,
   isLanguageTagLine,
   keepCompleteLines,
@@ -76,6 +77,14 @@ describe('reply/fences', () => {
 
   it('one-line fences and several blocks', () => {
     assert.deepEqual(bodies(F + 'x + 1' + F + '\n' + F + 'py\ny\n' + F), [['', 'x + 1', true], ['py', 'y', true]]);
+  });
+
+  it('fence lines with a Windows line end (`\\r` kept by a split on `\\n`) read like the others', () => {
+    assert.deepEqual(parseFenceOpen('```ts\r'), { indent: '', char: '`', length: 3, info: 'ts' });
+    assert.deepEqual(parseFenceOpen('  ~~~~\r'), { indent: '  ', char: '~', length: 4, info: '' });
+    assert.equal(parseFenceOpen('``\r'), undefined);
+    assert.equal(isFenceClose('```\r', parseFenceOpen('```py')!), true);
+    assert.equal(isFenceClose('```x\r', parseFenceOpen('```py')!), false);
   });
 
   it('isFenceCloseWithText tells a sentence from an info string', () => {

@@ -137,7 +137,8 @@ export const chatWrapper: StreamFilter = {
     const head = text.trimStart();
     const headLine = head.split('\n', 1)[0];
     const fenceFirst = FENCE_LINE.test(headLine) && head.includes('\n');
-    const maybeFence = !final && !head.includes('\n') && /^(?:`+|~+)[\w+#.-]*[ \t]*$/.test(headLine);
+    // (as `parseFenceOpen` reads one: blanks may come before the language word.)
+    const maybeFence = !final && !head.includes('\n') && /^(?:`+|~+)[ \t]*[\w+#.-]*[ \t]*\r?$/.test(headLine);
     // Whitespace alone cannot be judged yet either: a fence may follow it.
     if (ctx.style !== 'chat' && !fenceFirst) return keep(maybeFence || (!final && head === '') ? '' : text);
     let t = ctx.style === 'chat' ? text.replace(TAGS, '') : text;
@@ -195,7 +196,8 @@ export const chatWrapper: StreamFilter = {
     }
     const explain = () => cut(body.slice(0, bodyLines[explanation - 1].start).replace(/\n$/, ''));
     if (closing >= 0) return explanation >= 0 ? explain() : cut(body.slice(0, Math.max(0, bodyLines[closing].start - 1)));
-    const halfFence = /(?:^|\n)[ \t]*`{1,2}$/.exec(body);
+    // A fence line not finished yet (`, ``, ```…) may be the closing one: held back until it is.
+    const halfFence = /(?:^|\n)[ \t]*(?:`+|~+)$/.exec(body);
     if (!final && opened && halfFence) return keep(body.slice(0, halfFence.index));
     // Blank lines between an introduction and the code: nothing to judge yet.
     if (ctx.style === 'chat' && !final && body.trim() === '') return keep('');

@@ -20,7 +20,8 @@ export interface FenceOpen {
 
 /** A fence opener (``` or ~~~, three or more, any indent, an optional info string). */
 export function parseFenceOpen(line: string): FenceOpen | undefined {
-  const m = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(line);
+  // A line of a reply with Windows line ends keeps its `\r` here.
+  const m = /^([ \t]*)(`{3,}|~{3,})(.*?)\r?$/.exec(line);
   if (!m) return undefined;
   const char = m[2][0] as '`' | '~';
   const info = m[3].trim();
@@ -30,7 +31,7 @@ export function parseFenceOpen(line: string): FenceOpen | undefined {
 
 /** The run of a bare fence line (nothing but the fence), or undefined. */
 function bareFence(line: string): string | undefined {
-  const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
+  const m = /^[ \t]*(`{3,}|~{3,})[ \t]*\r?$/.exec(line);
   return m ? m[1] : undefined;
 }
 
