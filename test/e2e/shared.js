@@ -27,11 +27,21 @@ async function newLineAtEnd(driver, file, { activationTimeout } = {}) {
   await waitForActivation(driver, activationTimeout);
   await driver.openFile(file);
   await driver.runCommand('Trigger Inline Suggestion');
-  await driver.focusEditor();
-  await driver.press('Control+End');
+  // The file is open as it is on disk: its last line is the one Ctrl+End must reach. A key pressed while
+  // the command palette is still closing can be lost (a CI run typed at line 3 so): wait for the cursor
+  // to be there, and press again if it is not.
+  const last = driver.readFileOnDisk(file).split('\n').length;
+  for (let attempt = 1; ; attempt++) {
+    await driver.focusEditor();
+    await driver.press('Control+End');
+    const there = await poll(async () => (await driver.cursorStatus())?.line === last, { timeout: 3000, what: `the cursor on line ${last}` }).then(() => true, () => false);
+    if (there) break;
+    if (attempt === 3) await driver.waitForCursor(last);
+  }
   await driver.press('End');
   await driver.press('Enter');
   await driver.press('Enter');
+  await driver.waitForCursor(last + 2);
 }
 
 /** The Explain panel's content frame (a webview is an iframe inside an iframe): the one with #thread. */
