@@ -25,18 +25,9 @@ import {
   stopSequences,
   suffixOverlap,
 } from '../../src/core/completion/filters';
+import { ctxOf } from './support/cleanContext';
 import { decideLineMode } from '../../src/core/completion/position';
 
-const ctxOf = (over: Partial<CleanContext>): CleanContext => ({
-  prefix: '',
-  suffix: '',
-  languageId: 'typescript',
-  lineMode: 'multi',
-  stop: [],
-  style: 'fim',
-  indent: { insertSpaces: true, tabSize: 4 },
-  ...over,
-});
 
 /** A context whose line mode is decided the way the editor decides it. */
 const at = (prefix: string, suffix: string, languageId: string, over: Partial<CleanContext> = {}): CleanContext =>

@@ -23,6 +23,7 @@ import {
   restOfLine,
   suffixOverlap,
 } from '../../src/core/completion/filters';
+import { ctxOf } from './support/cleanContext';
 import { decideLineMode, guessIndentStyle } from '../../src/core/completion/position';
 
 /** Fixtures live in the source tree; tests run from out/, so find them from the repository root. */
@@ -76,16 +77,6 @@ function loadFixture(file: string): Fixture {
   };
 }
 
-const ctxOf = (over: Partial<CleanContext>): CleanContext => ({
-  prefix: '',
-  suffix: '',
-  languageId: 'typescript',
-  lineMode: 'multi',
-  stop: [],
-  style: 'fim',
-  indent: { insertSpaces: true, tabSize: 4 },
-  ...over,
-});
 
 describe('completion/filters: recorded replies', () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).sort();

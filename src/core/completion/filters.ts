@@ -744,11 +744,11 @@ export const restOfLine: StreamFilter = {
     // The model wrote the rest of the line and went on past it (`{| get; set; }` + `Name { get; set; } =
     // new();`): what it wrote after the rest would land after it, not at the cursor. A rest with a word
     // in it only, so that a lone `)` or `;` inside the completion is not taken for it.
+    // (`dropRestOfLine` refuses a text that is the rest alone; with nothing after the rest, the loop
+    // below drops the same.)
     const at = /\w/.test(rest) && rest.length >= 4 ? current.indexOf(rest) : -1;
-    if (at > 0 && current.slice(at + rest.length).trim() !== '') {
-      const upTo = dropRestOfLine(current.slice(0, at + rest.length), rest, ctx);
-      if (upTo !== undefined) current = upTo;
-    }
+    const upTo = at < 0 ? undefined : dropRestOfLine(current.slice(0, at + rest.length), rest, ctx);
+    if (upTo !== undefined) current = upTo;
     for (let next = dropRestOfLine(current, rest, ctx); next !== undefined; next = dropRestOfLine(current, rest, ctx)) current = next;
     return keep(current);
   },

@@ -27,14 +27,17 @@ export type TailEcho = { drop: number } | 'hold' | undefined;
  */
 export function prefixTailEcho(prefix: string, text: string, final: boolean): TailEcho {
   if (text === '') return undefined;
-  const lines = prefix.split('\n');
-  const first = Math.max(0, lines.length - 1 - ECHO_LINES);
-  const region = lines.slice(first).join('\n');
+  // The cursor's line and the lines above it an echo may start in (found from the end: this runs on
+  // every streamed chunk, and the prefix can be long).
+  let from = prefix.length;
+  for (let k = 0; k <= ECHO_LINES && from > 0; k++) from = prefix.lastIndexOf('\n', from - 1);
+  const region = prefix.slice(from + 1);
+  const lines = region.split('\n');
   // The latest start that still takes in a whole line of code: the first non-blank character of the
   // last such line above the cursor's line.
   let latest = -1;
   let at = 0;
-  for (let i = first; i < lines.length - 1; i++) {
+  for (let i = 0; i < lines.length - 1; i++) {
     const line = lines[i];
     if (line.replace(/\s/g, '').length >= ECHO_MIN_CODE) latest = at + line.length - line.trimStart().length;
     at += line.length + 1;
