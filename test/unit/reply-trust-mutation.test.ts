@@ -20,6 +20,10 @@ describe('reply trust (mutation): cut-off replies', () => {
     ['x = { a: 1', false],
     ['  }', true],
     ['})', true],
+    // A line that closes an earlier line's bracket and then opens its own is still unfinished.
+    ['}).catch((e', false],
+    ['} f(g(x', false],
+    [']) + (a', false],
   ] as const) {
     it(`lineLooksComplete(${JSON.stringify(line)}) is ${complete}`, () => assert.equal(lineLooksComplete(line), complete));
   }

@@ -36,7 +36,8 @@ export function lineLooksComplete(line: string): boolean {
   for (const ch of noStrings) {
     if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (depth < 0) depth = -100;
+    // A closer of an earlier line's bracket is fine; brackets this line opens after it must still close.
+    if (depth < 0) depth = 0;
   }
   if (depth > 0) return false;
   return !/([-+*/%=<>&|^!~?:,.([{\\]|\b(and|or|not|in|is|new|return|await|yield|typeof|instanceof))$/.test(noStrings);
