@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { extractRewrite } from '../../src/core/edit/extract';
 import { applyPatch, parsePatchReply, type PatchReply } from '../../src/core/reply';
 
 /**
@@ -80,5 +81,21 @@ describe('reply/patch (mutation): applying', () => {
   it('an exact match wins over an earlier loose one', () => {
     const patch = parsePatchReply('@@ @@\n-a\n+b')!;
     assert.deepEqual(applyPatch(['  a', 'a'], patch), { ok: true, lines: ['  a', 'b'] });
+  });
+});
+
+describe('reply/patch: a SEARCH block that never reaches its divider', () => {
+  it('is refused, never applied as a deletion of what it searched for', () => {
+    const patch = parsePatchReply('<<<<<<< SEARCH\nb()\nc()\n')!;
+    assert.deepEqual(applyPatch(['a()', 'b()', 'c()'], patch), { ok: false, failedEdit: 0, edits: 1 });
+    const cutAfterOne = parsePatchReply('<<<<<<< SEARCH\na()\n=======\nA()\n>>>>>>> REPLACE\n<<<<<<< SEARCH\nc()')!;
+    assert.deepEqual(applyPatch(['a()', 'b()', 'c()'], cutAfterOne), { ok: false, failedEdit: 1, edits: 2 });
+    const result = extractRewrite('<<<<<<< SEARCH\nb()\n', { selection: 'a()\nb()\n' });
+    assert.equal(result.ok ? 'applied' : result.reason, 'patchFailed');
+  });
+
+  it('a missing REPLACE marker at the end still applies (the replacement runs to the end)', () => {
+    const patch = parsePatchReply('<<<<<<< SEARCH\nb()\n=======\nB()')!;
+    assert.deepEqual(applyPatch(['a()', 'b()'], patch), { ok: true, lines: ['a()', 'B()'] });
   });
 });

@@ -13,6 +13,8 @@ export interface PatchEdit {
   old: { kind: ' ' | '-'; text: string }[];
   /** The lines in their new order: ' ' context (the selection's own line is kept), '+' added. */
   new: { kind: ' ' | '+'; text: string }[];
+  /** A SEARCH block that never reached its `=======` (a cut or broken reply): it cannot be applied. */
+  unfinished?: true;
 }
 
 export interface PatchReply {
@@ -48,8 +50,10 @@ function parseSearchReplace(lines: string[]): PatchReply | undefined {
     const search: string[] = [];
     for (; j < lines.length && !DIVIDER.test(lines[j]); j++) search.push(lines[j]);
     const replace: string[] = [];
+    const unfinished = j >= lines.length;
     for (j++; j < lines.length && !REPLACE.test(lines[j]); j++) replace.push(lines[j]);
-    edits.push({ old: search.map((text) => ({ kind: '-', text })), new: replace.map((text) => ({ kind: '+', text })) });
+    const edit: PatchEdit = { old: search.map((text) => ({ kind: '-', text })), new: replace.map((text) => ({ kind: '+', text })) };
+    edits.push(unfinished ? { ...edit, unfinished } : edit);
     i = j;
   }
   return edits.length > 0 ? { format: 'searchReplace', edits } : undefined;
@@ -108,6 +112,7 @@ export function applyPatch(selectionLines: readonly string[], patch: PatchReply)
   let from = 0;
   for (let e = 0; e < patch.edits.length; e++) {
     const edit = patch.edits[e];
+    if (edit.unfinished) return { ok: false, failedEdit: e, edits: patch.edits.length };
     const old = edit.old.map((l) => l.text);
     if (old.length === 0) {
       // Nothing to find: only a whole rewrite (an empty SEARCH) can mean anything.
