@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { gatherContext } from '../../src/core/context/gather';
 import { insidePrivateKey, redactSecrets, SecretVault } from '../../src/core/context/redact';
 
 /**
@@ -263,5 +264,28 @@ describe('redact (mutation): placeholders back into text', () => {
         for (const s of secrets) assert.ok(!out.text.includes(s), `leaked ${s}`);
       }),
     );
+  });
+});
+
+describe('redact: a window that starts in the middle of a key line', () => {
+  const body = Array.from({ length: 45 }, (_, i) => [K1, K2, K3][i % 3]);
+  const file = ['const key = `', BEGIN, ...body, KLAST, END, '`;', 'export default key;'].join('\n');
+  /** Runs of 16 or more base64 characters that are not inside a placeholder. */
+  const keyText = (text: string) => text.replace(/<redacted:[a-z0-9-]+>/g, '').match(/[A-Za-z0-9+/]{16,}/g) ?? [];
+
+  it('hides the rest of the cut line and the key lines after it', () => {
+    const window = file.slice(file.indexOf(K2) + 20, file.indexOf(K2) + 20 + 700);
+    const out = redactSecrets(window, new SecretVault(), { startsInsideKey: true });
+    assert.deepEqual(keyText(out.text), []);
+  });
+
+  it('gatherContext hides the key in both windows when the cursor is inside it (its END beyond the suffix window)', async () => {
+    const cursor = file.indexOf(K2) + 20;
+    const input = { path: 'src/key.ts', languageId: 'typescript', prefix: file.slice(0, cursor), suffix: file.slice(cursor), query: 'key' };
+    const ctx = await gatherContext(input, [], { exclude: [] });
+    assert.ok(!ctx.suffix.includes(END), 'the suffix window should end before the END line for this test');
+    assert.deepEqual(keyText(ctx.prefix), []);
+    assert.deepEqual(keyText(ctx.suffix), []);
+    assert.ok(ctx.suffix.length > 0);
   });
 });

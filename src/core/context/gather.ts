@@ -132,12 +132,14 @@ export async function gatherContext(
     Math.floor(budget.totalTokens * budget.prefixShare),
     Math.floor(budget.totalTokens * budget.suffixShare),
   );
-  // A window cut inside a private key (its BEGIN line above the cut) still hides the key's lines; the
-  // suffix window's block without its END line is caught by the redaction itself.
+  // A window cut inside a private key (its BEGIN line above the cut) still hides the key's lines: the
+  // prefix window cut above the cursor, and the suffix window when the cursor itself is inside a key (its
+  // END line may lie beyond the window). The suffix window's block without its END line is caught by the
+  // redaction itself.
   const cutAt = input.prefix.length - windows.prefix.length;
   const secrets = new SecretVault();
   const prefix = secrets.redact(windows.prefix, { startsInsideKey: windows.prefixCut && insidePrivateKey(input.prefix, cutAt) });
-  const suffix = secrets.redact(windows.suffix);
+  const suffix = secrets.redact(windows.suffix, { startsInsideKey: insidePrivateKey(input.prefix, input.prefix.length) });
   let redactions = prefix.redactions + suffix.redactions;
   const prefixTokens = prefix.redactions ? countTokens(prefix.text) : windows.prefixTokens;
   const suffixTokens = suffix.redactions ? countTokens(suffix.text) : windows.suffixTokens;

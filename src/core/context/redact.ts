@@ -307,7 +307,7 @@ export class SecretVault {
       return begin + parts[1] + hide('private-key', parts[2]) + parts[3] + end;
     });
     // From the top: a window that starts inside a block.
-    if (options.startsInsideKey) out = this.replaceBody(out, (spans) => takeKeyLines(out, spans, 0, 1), hide);
+    if (options.startsInsideKey) out = this.replaceBody(out, (spans) => takeKeyLines(out, spans, 0, 1, true), hide);
     // A BEGIN line with no END after it: the key runs to the end of its base64 lines.
     for (;;) {
       PEM_BEGIN.lastIndex = 0;
@@ -370,9 +370,11 @@ function lineAt(spans: Array<[number, number]>, offset: number): number {
  * The base64 lines of a key body next to a frame line: from `start` downwards (after BEGIN: armour
  * lines may come first, then lines of one width, the last one shorter) or upwards (above END: the
  * short last line, then lines of one width). At least one line as long as a PEM line (16+ characters)
- * is needed, so a lone word next to a frame is not taken for a key. Returns the data lines' indexes.
+ * is needed, so a lone word next to a frame is not taken for a key. `cutFirst`: the first line is the
+ * rest of a line cut in the middle (a window that starts inside the key), of any width. Returns the data
+ * lines' indexes.
  */
-function takeKeyLines(text: string, spans: Array<[number, number]>, start: number, direction: 1 | -1): number[] {
+function takeKeyLines(text: string, spans: Array<[number, number]>, start: number, direction: 1 | -1, cutFirst = false): number[] {
   const lines: number[] = [];
   let width = -1;
   let widest = 0;
@@ -383,6 +385,11 @@ function takeKeyLines(text: string, spans: Array<[number, number]>, start: numbe
       break;
     }
     if (direction === 1) {
+      if (cutFirst && lines.length === 0) {
+        lines.push(i);
+        widest = line.length;
+        continue;
+      }
       if (width < 0) width = line.length;
       if (line.length > width) break;
       lines.push(i);
