@@ -335,3 +335,25 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
   const startLine = open.length > 0 ? prefix.slice(prefix.lastIndexOf('\n', open[0].index) + 1) : before;
   return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks, leadingContinues: !LINE_BREAK_STATEMENTS.has(languageId) };
 }
+
+/**
+ * Keywords that can never name a member, so never follow a member-access dot (`obj.|`): a reply
+ * starting with one wrote a new statement, not the rest of the expression (`util.|` + `import os`).
+ * Only languages whose keywords are not valid member names: JavaScript's are (`promise.catch`), and
+ * Java's `class`, `this`, `new` and `super` may follow a dot.
+ */
+const NOT_MEMBER_NAMES: Readonly<Record<string, ReadonlySet<string>>> = {
+  python: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')),
+  java: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')),
+  csharp: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')),
+  go: new Set('func package import return if for switch var const type go defer'.split(' ')),
+};
+
+/**
+ * After a member-access dot, whether `word` (the first word of a completion, whole) cannot follow it.
+ * `undefined` for a cursor that is not after such a dot, or a language without the list.
+ */
+export function notAMember(linePrefix: string, languageId: string): ReadonlySet<string> | undefined {
+  const words = NOT_MEMBER_NAMES[languageId];
+  return words !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? words : undefined;
+}
