@@ -572,6 +572,31 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('catch(e => e)', ts, true), { text: 'catch(e => e)' });
   });
 
+  it('suggests nothing when what follows the dot cannot start a name: a comment, an operator, a bracket', () => {
+    assert.deepStrictEqual(memberAccess.apply('#     for ii in x:\n#         y', py('z = (a if b else util.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('* p_t))', py('e = Pi(T.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply("['key']", py('v = config.'), true), { text: '', stop: true });
+    const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('// }\n// @Override', java, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('()', java, true), { text: '', stop: true });
+    // What may start a member's name in each language.
+    assert.deepStrictEqual(memberAccess.apply('<String>of()', java, true), { text: '<String>of()' });
+    assert.deepStrictEqual(memberAccess.apply('$x', java, true), { text: '$x' });
+    const go = ctxOf({ prefix: 'func f(x any) {\n\tv := x.', suffix: '\n}', languageId: 'go', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('(int)', go, true), { text: '(int)' });
+    const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('@class', cs, true), { text: '@class' });
+    assert.deepStrictEqual(memberAccess.apply('<int>', cs, true), { text: '', stop: true });
+  });
+
+  it('drops spaces between the dot and the name; spaces alone wait', () => {
+    assert.deepStrictEqual(memberAccess.apply('   add(1)', py('r.'), true), { text: 'add(1)' });
+    assert.deepStrictEqual(memberAccess.apply('\tadd(1)', py('r.'), true), { text: 'add(1)' });
+    assert.deepStrictEqual(memberAccess.apply('  ', py('r.'), false), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('  ', py('r.'), true), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('  import x', py('r.'), true), { text: '', stop: true });
+  });
+
   it('applies only right after a dot that follows a name, a call or an index, outside import lines', () => {
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = '), true), { text: 'import os' });
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = 1.'), true), { text: 'import os' });
@@ -589,7 +614,7 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('', py('s = b.'), false), { text: '' });
     assert.deepStrictEqual(memberAccess.apply('x', py('s = b.'), false), { text: 'x' });
     // Streamed in any chunks, the whole cleaning gives what it gives on the whole reply.
-    for (const reply of ['def proj(p):\n    return p', 'decode()', 'import os', 'de']) {
+    for (const reply of ['def proj(p):\n    return p', 'decode()', 'import os', 'de', '  fuse(v)', '# x\n# y', ' ']) {
       const whole = cleanCompletion(reply, py('s = b.'), reply.length).text;
       for (const size of [1, 2, 3]) assert.strictEqual(cleanCompletion(reply, py('s = b.'), size).text, whole, `${reply} in chunks of ${size}`);
     }

@@ -21,7 +21,7 @@ import {
   linePrefixOf,
   lineSuffixOf,
   nextCodeLine,
-  notAMember,
+  memberNamesAfter,
   openBrackets,
   scanBrackets,
   scanCode,
@@ -387,19 +387,25 @@ export const prefixEcho: StreamFilter = {
 };
 
 /**
- * After a member-access dot (`obj.|`), a completion whose first word is a keyword that can never name a
- * member (`import`, `def`, `return` in Python) is a new statement the model wrote, not the rest of the
- * expression: `obj.import os` would be shown. Nothing is suggested then. While the first word may still
- * become such a keyword (`de` of `def` or of `decode`), it waits.
+ * After a member-access dot (`obj.|`), a completion must start with a member's name (spaces before it
+ * are dropped: `anims. fuse(v, w)`). One that starts
+ * with something else (a comment, an operator) or with a keyword that can never name a member (`import`,
+ * `def`, `return` in Python) is code the model wrote for somewhere else: `obj.import os` or `obj.# for
+ * x in y` would be shown. Nothing is suggested then. While the first word may still become such a
+ * keyword (`de` of `def` or of `decode`), it waits.
  */
 export const memberAccess: StreamFilter = {
   name: 'memberAccess',
   apply(text, ctx, final) {
-    const keywords = notAMember(linePrefixOf(ctx.prefix), ctx.languageId);
-    if (keywords === undefined) return keep(text);
+    const names = memberNamesAfter(linePrefixOf(ctx.prefix), ctx.languageId);
+    if (names === undefined) return keep(text);
+    // Spaces between the dot and the name are the model's tokens, not code (`anims. fuse(v, w)`).
+    text = text.replace(/^[ \t]+/, '');
+    if (text === '') return keep('');
+    if (!names.start.test(text)) return cut('');
     const word = /^[A-Za-z_]*/.exec(text)![0];
-    if (!final && word.length === text.length) return [...keywords].some((k) => k.startsWith(word)) ? keep('') : keep(text);
-    return keywords.has(word) ? cut('') : keep(text);
+    if (!final && word.length === text.length) return [...names.never].some((k) => k.startsWith(word)) ? keep('') : keep(text);
+    return names.never.has(word) ? cut('') : keep(text);
   },
 };
 

@@ -337,23 +337,28 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
 }
 
 /**
- * Keywords that can never name a member, so never follow a member-access dot (`obj.|`): a reply
- * starting with one wrote a new statement, not the rest of the expression (`util.|` + `import os`).
- * Only languages whose keywords are not valid member names: JavaScript's are (`promise.catch`), and
- * Java's `class`, `this`, `new` and `super` may follow a dot.
+ * What may follow a member-access dot (`obj.|`), in languages where that is only a member's name:
+ * `start` is what the name may start with (Java's explicit type arguments `obj.<T>f()`, Go's type
+ * assertion `x.(T)` too); `never` are keywords that can never name a member, so a reply starting with one
+ * wrote a new statement, not the rest of the expression (`util.|` + `import os`). JavaScript is not here:
+ * its keywords are member names (`promise.catch`) and `#` starts private ones.
  */
-const NOT_MEMBER_NAMES: Readonly<Record<string, ReadonlySet<string>>> = {
-  python: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')),
-  java: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')),
-  csharp: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')),
-  go: new Set('func package import return if for switch var const type go defer'.split(' ')),
+export interface MemberNames {
+  start: RegExp;
+  never: ReadonlySet<string>;
+}
+const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
+  python: { start: /^[A-Za-z_]/, never: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')) },
+  java: { start: /^[A-Za-z_$<]/, never: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')) },
+  csharp: { start: /^[A-Za-z_@]/, never: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')) },
+  go: { start: /^[A-Za-z_(]/, never: new Set('func package import return if for switch var const type go defer'.split(' ')) },
 };
 
 /**
- * After a member-access dot, whether `word` (the first word of a completion, whole) cannot follow it.
- * `undefined` for a cursor that is not after such a dot, or a language without the list.
+ * When the cursor stands right after a member-access dot (after a name, a call or an index, not on an
+ * import line), what may follow it; `undefined` elsewhere or in a language without the rules.
  */
-export function notAMember(linePrefix: string, languageId: string): ReadonlySet<string> | undefined {
-  const words = NOT_MEMBER_NAMES[languageId];
-  return words !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? words : undefined;
+export function memberNamesAfter(linePrefix: string, languageId: string): MemberNames | undefined {
+  const names = MEMBER_NAMES[languageId];
+  return names !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
 }
