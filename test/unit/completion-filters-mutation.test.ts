@@ -563,6 +563,8 @@ describe('completion/filters: a new statement written after a member-access dot'
   it('keeps names that only start like a keyword, and keywords that may follow a dot', () => {
     assert.deepStrictEqual(memberAccess.apply('decode("utf-8")', py('s = b.'), true), { text: 'decode("utf-8")' });
     assert.deepStrictEqual(memberAccess.apply('imports', py('s = b.'), true), { text: 'imports' });
+    assert.deepStrictEqual(memberAccess.apply('if2(x)', py('s = b.'), true), { text: 'if2(x)' });
+    assert.deepStrictEqual(memberAccess.apply('def_', py('s = b.'), true), { text: 'def_' });
     assert.deepStrictEqual(memberAccess.apply('match(x)', py('s = re.'), true), { text: 'match(x)' });
     const java = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('class;', java, true), { text: 'class;' });
@@ -604,6 +606,9 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('if x', py('y = a[0].'), true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply('import y', py('from a.'), true), { text: 'import y' });
     assert.deepStrictEqual(memberAccess.apply('import y', py('import a.'), true), { text: 'import y' });
+    // In a string or a comment a dot ends a sentence: what follows is text.
+    assert.deepStrictEqual(memberAccess.apply(' Please retry")', py('log("could not read config.'), true), { text: ' Please retry")' });
+    assert.deepStrictEqual(memberAccess.apply(' If it fails', py('x = 1  # read the config.'), true), { text: ' If it fails' });
   });
 
   it('waits while the first word may still become such a keyword, and shows it once it cannot', () => {

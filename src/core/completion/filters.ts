@@ -397,13 +397,15 @@ export const prefixEcho: StreamFilter = {
 export const memberAccess: StreamFilter = {
   name: 'memberAccess',
   apply(text, ctx, final) {
-    const names = memberNamesAfter(linePrefixOf(ctx.prefix), ctx.languageId);
-    if (names === undefined) return keep(text);
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const names = memberNamesAfter(linePrefix, ctx.languageId);
+    // A dot in a string or a comment ends a sentence.
+    if (names === undefined || openQuote(linePrefix, ctx.languageId) !== undefined || inLineComment(linePrefix, ctx.languageId)) return keep(text);
     // Spaces between the dot and the name are the model's tokens, not code (`anims. fuse(v, w)`).
     text = text.replace(/^[ \t]+/, '');
     if (text === '') return keep('');
     if (!names.start.test(text)) return cut('');
-    const word = /^[A-Za-z_]*/.exec(text)![0];
+    const word = /^\w*/.exec(text)![0];
     if (!final && word.length === text.length) return [...names.never].some((k) => k.startsWith(word)) ? keep('') : keep(text);
     return names.never.has(word) ? cut('') : keep(text);
   },
