@@ -14,6 +14,7 @@ describe('reply trust (mutation): cut-off replies', () => {
     ["f('ab')", true],
     ['f(`ab`)', true],
     ['x = "a"', true],
+    ["x='a'", true],
     ['a[0]', true],
     ['f({ a: 1 })', true],
     ['x = [1, 2', false],
