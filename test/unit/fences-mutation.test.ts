@@ -27,6 +27,7 @@ describe('reply/fences (mutation): one line', () => {
     assert.equal(isFenceCloseWithText(F + ' That is all', open), true);
     assert.equal(isFenceCloseWithText(F + 'js {.x}', open), false);
     assert.equal(isFenceCloseWithText(F + ' ts ', open), false);
+    assert.equal(isFenceCloseWithText(F + 'ts  title="a.ts"', open), false);
     assert.equal(isFenceCloseWithText(F + ' 1.5.', open), false);
     assert.equal(isFenceCloseWithText('x ' + F + ' Done.', open), false);
   });
