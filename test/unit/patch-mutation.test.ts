@@ -36,6 +36,7 @@ describe('reply/patch (mutation): SEARCH/REPLACE markers', () => {
 describe('reply/patch (mutation): unified diffs', () => {
   const rows: [string, string, PatchReply | undefined][] = [
     ['hunk markers inside a line of code are no header', 'const s = "@@ x @@";\nreturn s;', undefined],
+    ['hunk markers inside a YAML value, a list after it', 'banner: "@@ release @@"\n- a\n- b', undefined],
     ['file headers inside lines are no headers', 'x --- a\n+++ b\n-c\n+d', undefined],
     ['a new-file header inside a line is none', '--- a\nx +++ b\n-c\n+d', undefined],
     ['file headers and no hunk lines', '--- a/x\n+++ b/x\n', undefined],
