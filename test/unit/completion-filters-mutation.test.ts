@@ -565,6 +565,7 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('imports', py('s = b.'), true), { text: 'imports' });
     assert.deepStrictEqual(memberAccess.apply('if2(x)', py('s = b.'), true), { text: 'if2(x)' });
     assert.deepStrictEqual(memberAccess.apply('def_', py('s = b.'), true), { text: 'def_' });
+    assert.deepStrictEqual(memberAccess.apply('été()', py('s = b.'), true), { text: 'été()' });
     assert.deepStrictEqual(memberAccess.apply('match(x)', py('s = re.'), true), { text: 'match(x)' });
     const java = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('class;', java, true), { text: 'class;' });
