@@ -628,3 +628,14 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.strictEqual(cleanCompletion('decode()', py('s = b.'), 2).text, 'decode()');
   });
 });
+
+describe('completion/filters: the spaces before the cursor written again, through the chain', () => {
+  it('drops them after code, keeps them where they line up with the line above or below', () => {
+    const go = (prefix: string, suffix: string) => ctxOf({ prefix, suffix, languageId: 'go', lineMode: 'single', indent: { insertSpaces: false, tabSize: 4 } });
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tID      int\n\tName ', '\n}'), 2).text, '   string');
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n\tAge     int\n}'), 2).text, '   string');
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n}'), 2).text, 'string');
+    const java = ctxOf({ prefix: 'class A {\n  String f() {\n    return ', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+    for (const size of [1, 2, 5]) assert.strictEqual(cleanCompletion(' country.getCode();', java, size).text, 'country.getCode();');
+  });
+});

@@ -180,6 +180,14 @@ describe('completion/repeats: the character before the cursor written again', ()
     assert.deepStrictEqual(cursorCharEcho('    x =\t', ' 1;', 'c', true, true), { drop: 1 });
   });
 
+  it('keeps spaces that line the code up with a column of the line above or below', () => {
+    assert.strictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tID      int', '']), undefined);
+    assert.strictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['', '\tAge     int']), undefined);
+    // Not lined up with anything: dropped.
+    assert.deepStrictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tID int', '}']), { drop: 3 });
+    assert.deepStrictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tIdentifier int', '']), { drop: 3 });
+  });
+
   it('keeps spaces before a line break, on a line of its own, and in strings and comments (there they are text)', () => {
     assert.strictEqual(cursorCharEcho('    return ', '  \n  x;', 'java', true, true), undefined);
     assert.strictEqual(cursorCharEcho('    return ', ' \r\n  x;', 'java', true, true), undefined);
