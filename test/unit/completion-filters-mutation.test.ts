@@ -601,6 +601,13 @@ describe('completion/filters: a new statement written after a member-access dot'
   });
 
   it('applies only right after a dot that follows a name, a call or an index, outside import lines', () => {
+    assert.deepStrictEqual(memberAccess.apply('# c', py('y = a.b'), true), { text: '# c' });
+    assert.deepStrictEqual(memberAccess.apply('import os', ctxOf({ prefix: 'util.', suffix: '', languageId: 'python', lineMode: 'single' }), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('def x', py('print("import", obj.'), true), { text: '', stop: true });
+    const go = ctxOf({ prefix: 'func f(x any) {\n\tv := x.', suffix: '\n}', languageId: 'go', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('// c', go, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('func() {}', go, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('Name', go, true), { text: 'Name' });
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = '), true), { text: 'import os' });
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = 1.'), true), { text: 'import os' });
     assert.deepStrictEqual(memberAccess.apply('if x', py('y = f(a).'), true), { text: '', stop: true });
@@ -637,5 +644,17 @@ describe('completion/filters: the spaces before the cursor written again, throug
     assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n}'), 2).text, 'string');
     const java = ctxOf({ prefix: 'class A {\n  String f() {\n    return ', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
     for (const size of [1, 2, 5]) assert.strictEqual(cleanCompletion(' country.getCode();', java, size).text, 'country.getCode();');
+  });
+
+  it('leaves them, and a second dot, alone in a string or a comment, in both reply styles', () => {
+    for (const style of ['fim', 'chat'] as const) {
+      const py = (prefix: string) => ctxOf({ prefix, suffix: '\n', languageId: 'python', lineMode: 'single', style });
+      assert.strictEqual(prefixEcho.apply('  world"', py('s = "hello '), true).text, '  world"', style);
+      assert.strictEqual(prefixEcho.apply('  and then', py('x = 1  # first '), true).text, '  and then', style);
+      assert.strictEqual(prefixEcho.apply('.txt"', py('name = "file.'), true).text, '.txt"', style);
+      assert.strictEqual(prefixEcho.apply('.org', py('x = 1  # see example.'), true).text, '.org', style);
+      assert.strictEqual(prefixEcho.apply('  world', py('s = hello '), true).text, 'world', style);
+      assert.strictEqual(prefixEcho.apply('.txt', py('name = file.'), true).text, 'txt', style);
+    }
   });
 });

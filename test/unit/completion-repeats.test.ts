@@ -164,6 +164,17 @@ describe('completion/repeats: the character before the cursor written again', ()
     assert.deepStrictEqual(cursorCharEcho('    obj.', '.$el', 'javascript', true, true), { drop: 1 });
   });
 
+  it('in every language where `..` never stands between names', () => {
+    for (const lang of ['python', 'java', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'c', 'cpp', 'objective-c', 'objective-cpp']) {
+      assert.deepStrictEqual(cursorCharEcho('    x = obj.', '.name', lang, true, true), { drop: 1 }, lang);
+    }
+  });
+
+  it('looks at the dot only when the cursor stands right after it', () => {
+    assert.deepStrictEqual(cursorCharEcho('    return a.b ', '  c', 'java', true, true), { drop: 2 });
+    assert.strictEqual(cursorCharEcho('    return a.b', '.c', 'java', true, true), undefined);
+  });
+
   it('keeps the second dot where it means something: ranges, cascades, spreads, numbers', () => {
     // Rust, Kotlin, C#, Ruby ranges; Dart cascades; Lua concatenation.
     for (const lang of ['rust', 'kotlin', 'csharp', 'ruby', 'dart', 'lua', 'swift']) assert.strictEqual(cursorCharEcho('    x = start.', '.end', lang, true, true), undefined, lang);

@@ -360,5 +360,5 @@ const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
  */
 export function memberNamesAfter(linePrefix: string, languageId: string): MemberNames | undefined {
   const names = MEMBER_NAMES[languageId];
-  return names !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
+  return /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
 }

@@ -69,9 +69,9 @@ const NO_DOUBLE_DOT = new Set(['python', 'java', 'javascript', 'typescript', 'ja
  * be told yet.
  */
 export function cursorCharEcho(linePrefix: string, text: string, languageId: string, inCode: boolean, final: boolean, neighbours: readonly string[] = []): TailEcho {
-  if (!inCode || text === '' || linePrefix.trim() === '') return undefined;
+  if (!inCode || linePrefix.trim() === '') return undefined;
   const last = linePrefix[linePrefix.length - 1];
-  if (last === '.' && NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
+  if (NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
     if (text === '.') return final ? { drop: 1 } : 'hold';
     return /^\.[A-Za-z_$]/.test(text) ? { drop: 1 } : undefined;
   }
