@@ -642,6 +642,9 @@ describe('completion/filters: the spaces before the cursor written again, throug
     assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tID      int\n\tName ', '\n}'), 2).text, '   string');
     assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n\tAge     int\n}'), 2).text, '   string');
     assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n}'), 2).text, 'string');
+    // Only the line right above counts, and only what is on it (a short line above lines up with nothing).
+    assert.strictEqual(cleanCompletion('   string', go('\tID      int\n\tA\n\tName ', '\n}'), 2).text, 'string');
+    assert.strictEqual(cleanCompletion('   int', go('\tx ', '\n}'), 2).text, 'int');
     const java = ctxOf({ prefix: 'class A {\n  String f() {\n    return ', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
     for (const size of [1, 2, 5]) assert.strictEqual(cleanCompletion(' country.getCode();', java, size).text, 'country.getCode();');
   });

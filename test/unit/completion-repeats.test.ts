@@ -58,6 +58,16 @@ describe('completion/repeats: the code above the cursor written again', () => {
     assert.strictEqual(prefixTailEcho('only one line ', 'only one line x', true), undefined);
   });
 
+  it('holds a whole echoed line while a longer echo from further up may still follow (the same line twice above)', () => {
+    const p = 'head();\napply\napply\n';
+    assert.strictEqual(prefixTailEcho(p, 'apply\n', false), 'hold');
+    assert.strictEqual(prefixTailEcho(p, 'apply\nap', false), 'hold');
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\napply\nA', false), { drop: 12 });
+    // Once the longer echo is ruled out, the shorter one is dropped.
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\nB', false), { drop: 6 });
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\n', true), { drop: 6 });
+  });
+
   it('property: an echo of whole lines above is dropped, whatever follows; while streaming it is held', () => {
     const line = fc.stringMatching(/^[a-z(),.;= ]{3,20}$/).filter((l) => l.replace(/\s/g, '').length >= 3 && l.trim() === l);
     fc.assert(

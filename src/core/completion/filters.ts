@@ -335,7 +335,8 @@ export const prefixEcho: StreamFilter = {
     // is looked for first: it starts with the line's indentation).
     const withoutCharEcho = (t: string): FilterStep => {
       const inCode = openQuote(linePrefix, ctx.languageId) === undefined && !inLineComment(linePrefix, ctx.languageId);
-      const above = ctx.prefix.slice(ctx.prefix.lastIndexOf('\n', ctx.prefix.length - linePrefix.length - 2) + 1, Math.max(0, ctx.prefix.length - linePrefix.length - 1));
+      const lineStart = ctx.prefix.length - linePrefix.length;
+      const above = lineStart === 0 ? '' : linePrefixOf(ctx.prefix.slice(0, lineStart - 1));
       const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final, [above, nextCodeLine(ctx.suffix) ?? '']);
       return again === 'hold' ? keep('') : keep(again === undefined ? t : t.slice(again.drop));
     };

@@ -46,7 +46,9 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
   for (let s = Math.max(0, region.length - ECHO_MAX_LENGTH); s <= latest; s++) {
     if (region.charCodeAt(s) !== text.charCodeAt(0)) continue;
     const tail = region.slice(s);
-    if (text.startsWith(tail)) return { drop: tail.length };
+    // A longer echo (from further up) that the text may still become comes first: with the same line
+    // twice above the cursor, `apply\n` is whole, but `apply\napply\n` may follow.
+    if (text.startsWith(tail)) return hold ? 'hold' : { drop: tail.length };
     if (!final && tail.startsWith(text)) hold = true;
   }
   return hold ? 'hold' : undefined;
