@@ -157,6 +157,16 @@ describe('StreamingDiff: what the mutation run asked for', () => {
     assert.deepEqual(snap('if a {\n  b()\n}\n', '```\nif a {\n\tb()\n\t\tq()\n').hunks, [{ oldStart: 2, oldLines: [], newStart: 2, newLines: ['    q()\n'] }]);
   });
 
+  it('a reply indented with two spaces takes the tabs of the selection level by level, also on its deeper lines', () => {
+    const sel = 'func f() {\n\tif x {\n\t\ty()\n\t}\n}\n';
+    const d = new StreamingDiff(sel);
+    d.push('```go\nfunc f() {\n  if x {\n    y()\n    z()\n');
+    // "    y()" is two levels deep: the selection's "\t\ty()", unchanged; not one tab, shown as a new line.
+    assert.deepEqual(d.snapshot().hunks, [{ oldStart: 3, oldLines: [], newStart: 3, newLines: ['\t\tz()\n'] }]);
+    d.push('  }\n}\n```\n');
+    assert.deepEqual(d.snapshot().hunks, d.finish());
+  });
+
   it('a hunk header after the code has ended, or a diff inside reasoning, keeps the live diff', () => {
     const after = new StreamingDiff('a\nb\n');
     after.push('```\na\nc\n```\n@@ -1 +1 @@\n');
