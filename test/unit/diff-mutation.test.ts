@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { applyHunks, diffHunks, diffLineArrays, type LineHunk } from '../../src/core/edit/diff';
-import { splitLines } from '../../src/core/edit/lines';
+import { detectEol, splitLines } from '../../src/core/edit/lines';
 
 /** Every text of up to four lines over a, b (LF) and c (CRLF): 121 texts, 14,641 pairs. */
 function allTexts(): string[] {
@@ -78,5 +78,13 @@ describe('diff: every pair of small texts', () => {
     assert.throws(() => applyHunks('a\nb\n', [{ oldStart: 1, oldLines: ['b\n', 'c\n'], newStart: 1, newLines: [] }], () => true), RangeError);
     // Ends exactly at the end: fine.
     assert.equal(applyHunks('a\nb\n', [{ oldStart: 1, oldLines: ['b\n'], newStart: 1, newLines: ['B\n'] }], () => true), 'a\nB\n');
+  });
+});
+
+describe('lines: the dominant line ending', () => {
+  it('counts every line ending, also when the text starts with one', () => {
+    assert.equal(detectEol('\na\r\nb\r\n'), '\r\n');
+    assert.equal(detectEol('\n\na\r\n'), '\n');
+    assert.equal(detectEol('\r\n'), '\r\n');
   });
 });
