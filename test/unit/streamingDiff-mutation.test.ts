@@ -46,7 +46,9 @@ describe('ReplyLineFilter: what the mutation run asked for', () => {
   });
 
   it('a unified diff or a hunk header restarts, in or out of a fence; not inside reasoning, not after the code, not in a diff file', () => {
-    assert.deepEqual(lines(new ReplyLineFilter('x\n'), ['--- a/x.ts', '+++ b/x.ts', 'const a = 1;']), [undefined, 'RESTART', undefined]);
+    const patch = new ReplyLineFilter('x\n');
+    assert.deepEqual(lines(patch, ['--- a/x.ts', '+++ b/x.ts', 'const a = 1;']), [undefined, 'RESTART', undefined]);
+    assert.equal(patch.codeComplete, true);
     assert.deepEqual(lines(new ReplyLineFilter('x\n'), ['const a = 1;', '@@ -1 +1 @@']), ['const a = 1;', 'RESTART']);
     assert.deepEqual(lines(new ReplyLineFilter('x\n'), ['```', 'code', '@@ -1 +1 @@']), [undefined, 'code', 'RESTART']);
     const thinking = new ReplyLineFilter('x\n');
@@ -199,5 +201,64 @@ describe('StreamingDiff: what the mutation run asked for', () => {
         assert.ok(end <= consumedOldLines);
       }),
     );
+  });
+});
+
+describe('StreamingDiff: the matcher and the indentation, second round', () => {
+  it('with no indented line in the selection, the lines around it decide the indentation style and unit', () => {
+    assert.deepEqual(snap('if a {\n}\n', '```\nif a {\n    x()\n', { before: 'func f() {\n\tg()\n' }).hunks, [{ oldStart: 1, oldLines: [], newStart: 1, newLines: ['\tx()\n'] }]);
+    assert.deepEqual(snap('if a {\n}\n', '```\nif a {\n    x()\n', { after: '\tg()\n}\n' }).hunks, [{ oldStart: 1, oldLines: [], newStart: 1, newLines: ['\tx()\n'] }]);
+    assert.deepEqual(snap('if a {\n}\n', '```\nif a {\n\tx()\n', { after: '  g()\n' }).hunks, [{ oldStart: 1, oldLines: [], newStart: 1, newLines: ['  x()\n'] }]);
+  });
+
+  it('a selection that starts with a blank line takes its indentation from its first line with text', () => {
+    assert.deepEqual(snap('\n  x();\n', '```\n\nx();\ny();\n').hunks, [{ oldStart: 2, oldLines: [], newStart: 2, newLines: ['  y();\n'] }]);
+    // The indentation before the selection belongs to its blank first line, not to the code.
+    assert.deepEqual(snap('\nx();\n', '```\n\nx();\ny();\n', { before: 'foo\n    ' }).hunks, [{ oldStart: 2, oldLines: [], newStart: 2, newLines: ['y();\n'] }]);
+  });
+
+  it('a reply indented more than the selection is not dedented while streaming', () => {
+    assert.deepEqual(snap('a();\nb();\n', '```\n  a();\n').hunks, [{ oldStart: 0, oldLines: [], newStart: 0, newLines: ['  a();\n'] }]);
+  });
+
+  it('the line being written keeps a lone CR inside it and loses the CR of a CRLF split across deltas', () => {
+    assert.deepEqual(snap('a\nb\n', '```\na\nq\rb').pendingNewLines, ['q\rb']);
+    assert.deepEqual(snap('a\nb\n', '```\na\nq\r').pendingNewLines, ['q']);
+  });
+
+  it('nothing received: the reply is empty', () => {
+    assert.equal(new StreamingDiff('a\n').reply, '');
+    const result = new StreamingDiff('a\n').finishResult();
+    assert.equal(result.extract.ok === false && result.extract.reason, 'empty');
+  });
+
+  it('at most eight ambiguous lines are held; the ninth places them', () => {
+    const eight = snap('a\nb\n', '```\na\n' + '}\n'.repeat(8));
+    assert.deepEqual([eight.hunks, eight.pendingNewLines.length], [[], 8]);
+    const nine = snap('a\nb\n', '```\na\n' + '}\n'.repeat(9));
+    assert.deepEqual([nine.hunks, nine.pendingNewLines], [[{ oldStart: 1, oldLines: [], newStart: 1, newLines: Array<string>(9).fill('}\n') }], []]);
+  });
+
+  it('held lines placed where a new line goes: one equal to the next original line is that line', () => {
+    assert.deepEqual(snap('a\n}\n}\nb\n', '```\na\n\n}\nzzz\n'), {
+      hunks: [
+        { oldStart: 1, oldLines: [], newStart: 1, newLines: ['\n'] },
+        { oldStart: 2, oldLines: [], newStart: 3, newLines: ['zzz\n'] },
+      ],
+      consumedOldLines: 2,
+      pendingNewLines: [],
+      codeComplete: false,
+    });
+  });
+
+  it('a line exactly at the look-ahead distance is found', () => {
+    assert.deepEqual(snap('s\np\nq\nd\nr\nd\n', '```\ns\nd\n', { lookahead: 2 }).hunks, [{ oldStart: 1, oldLines: ['p\n', 'q\n'], newStart: 1, newLines: [] }]);
+  });
+
+  it('block keywords and closing brackets are ambiguous (held), a statement that ends with one is not', () => {
+    for (const line of ['else', '} else {', 'end', '  } else {  ', 'else:', '})']) {
+      assert.deepEqual(snap('a\nb\n', '```\na\n' + line + '\n').pendingNewLines, [line + '\n'], line);
+    }
+    assert.deepEqual(snap('a\nb\n', '```\na\nx = done;\n').pendingNewLines, []);
   });
 });
