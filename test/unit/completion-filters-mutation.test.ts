@@ -15,6 +15,7 @@ import {
   leadingBreak,
   lineMode,
   loop,
+  memberAccess,
   operatorSpacing,
   prefixEcho,
   reasoning,
@@ -270,10 +271,12 @@ describe('completion/filters (more cases): echoes', () => {
     assert.deepStrictEqual(prefixEcho.apply('  x = 1', ctxAt('def f():\n  x'), true), { text: '  x = 1' });
   });
 
-  it('chat: the first characters of a reply show unless they may be an echo; whitespace is no echo', () => {
+  it('chat: the first characters of a reply show unless they may be an echo; spaces after the cursor\'s space wait for what follows', () => {
     const ctx = ctxOf({ prefix: 'def f():\n    a = 1\n    return ', suffix: '\n', languageId: 'python', style: 'chat' });
     assert.deepStrictEqual(prefixEcho.apply('S', ctx, false), { text: 'S' });
-    assert.deepStrictEqual(prefixEcho.apply('  ', ctx, false), { text: '  ' });
+    assert.deepStrictEqual(prefixEcho.apply('  ', ctx, false), { text: '' });
+    assert.deepStrictEqual(prefixEcho.apply('  S', ctx, false), { text: 'S' });
+    assert.deepStrictEqual(prefixEcho.apply('  \n    S', ctx, false), { text: '  \n    S' });
   });
 });
 
@@ -541,5 +544,86 @@ describe('completion/filters (more cases): line ends and odd lines', () => {
 
   it('a line with a * in it is no comment', () => {
     assert.deepStrictEqual(leadingBreak.apply('\n  a * b;', at('  x = ', '\n', 'java'), true), { text: 'a * b;' });
+  });
+});
+
+describe('completion/filters: a new statement written after a member-access dot', () => {
+  const py = (linePrefix: string) => ctxOf({ prefix: `def f(util):\n    ${linePrefix}`, suffix: '\n', languageId: 'python', lineMode: 'single' });
+
+  it('suggests nothing when the first word can never name a member', () => {
+    assert.deepStrictEqual(memberAccess.apply('import itertools', py('x = util.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('def proj(p):', py('e = T.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('return', py('e = T.'), true), { text: '', stop: true });
+    const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('package com.example;', java, true), { text: '', stop: true });
+    const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('using System;', cs, true), { text: '', stop: true });
+  });
+
+  it('keeps names that only start like a keyword, and keywords that may follow a dot', () => {
+    assert.deepStrictEqual(memberAccess.apply('decode("utf-8")', py('s = b.'), true), { text: 'decode("utf-8")' });
+    assert.deepStrictEqual(memberAccess.apply('imports', py('s = b.'), true), { text: 'imports' });
+    assert.deepStrictEqual(memberAccess.apply('if2(x)', py('s = b.'), true), { text: 'if2(x)' });
+    assert.deepStrictEqual(memberAccess.apply('def_', py('s = b.'), true), { text: 'def_' });
+    assert.deepStrictEqual(memberAccess.apply('match(x)', py('s = re.'), true), { text: 'match(x)' });
+    const java = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('class;', java, true), { text: 'class;' });
+    assert.deepStrictEqual(memberAccess.apply('this;', java, true), { text: 'this;' });
+    // JavaScript's keywords are member names (`promise.catch`).
+    const ts = ctxOf({ prefix: 'p.', suffix: '', languageId: 'typescript', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('catch(e => e)', ts, true), { text: 'catch(e => e)' });
+  });
+
+  it('suggests nothing when what follows the dot cannot start a name: a comment, an operator, a bracket', () => {
+    assert.deepStrictEqual(memberAccess.apply('#     for ii in x:\n#         y', py('z = (a if b else util.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('* p_t))', py('e = Pi(T.'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply("['key']", py('v = config.'), true), { text: '', stop: true });
+    const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('// }\n// @Override', java, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('()', java, true), { text: '', stop: true });
+    // What may start a member's name in each language.
+    assert.deepStrictEqual(memberAccess.apply('<String>of()', java, true), { text: '<String>of()' });
+    assert.deepStrictEqual(memberAccess.apply('$x', java, true), { text: '$x' });
+    const go = ctxOf({ prefix: 'func f(x any) {\n\tv := x.', suffix: '\n}', languageId: 'go', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('(int)', go, true), { text: '(int)' });
+    const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('@class', cs, true), { text: '@class' });
+    assert.deepStrictEqual(memberAccess.apply('<int>', cs, true), { text: '', stop: true });
+  });
+
+  it('drops spaces between the dot and the name; spaces alone wait', () => {
+    assert.deepStrictEqual(memberAccess.apply('   add(1)', py('r.'), true), { text: 'add(1)' });
+    assert.deepStrictEqual(memberAccess.apply('\tadd(1)', py('r.'), true), { text: 'add(1)' });
+    assert.deepStrictEqual(memberAccess.apply('  ', py('r.'), false), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('  ', py('r.'), true), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('  import x', py('r.'), true), { text: '', stop: true });
+  });
+
+  it('applies only right after a dot that follows a name, a call or an index, outside import lines', () => {
+    assert.deepStrictEqual(memberAccess.apply('import os', py('x = '), true), { text: 'import os' });
+    assert.deepStrictEqual(memberAccess.apply('import os', py('x = 1.'), true), { text: 'import os' });
+    assert.deepStrictEqual(memberAccess.apply('if x', py('y = f(a).'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('if x', py('y = a[0].'), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('import y', py('from a.'), true), { text: 'import y' });
+    assert.deepStrictEqual(memberAccess.apply('import y', py('import a.'), true), { text: 'import y' });
+    // In a string or a comment a dot ends a sentence: what follows is text.
+    assert.deepStrictEqual(memberAccess.apply(' Please retry")', py('log("could not read config.'), true), { text: ' Please retry")' });
+    assert.deepStrictEqual(memberAccess.apply(' If it fails', py('x = 1  # read the config.'), true), { text: ' If it fails' });
+  });
+
+  it('waits while the first word may still become such a keyword, and shows it once it cannot', () => {
+    assert.deepStrictEqual(memberAccess.apply('de', py('s = b.'), false), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('dec', py('s = b.'), false), { text: 'dec' });
+    assert.deepStrictEqual(memberAccess.apply('def', py('s = b.'), false), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('def ', py('s = b.'), false), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('', py('s = b.'), false), { text: '' });
+    assert.deepStrictEqual(memberAccess.apply('x', py('s = b.'), false), { text: 'x' });
+    // Streamed in any chunks, the whole cleaning gives what it gives on the whole reply.
+    for (const reply of ['def proj(p):\n    return p', 'decode()', 'import os', 'de', '  fuse(v)', '# x\n# y', ' ']) {
+      const whole = cleanCompletion(reply, py('s = b.'), reply.length).text;
+      for (const size of [1, 2, 3]) assert.strictEqual(cleanCompletion(reply, py('s = b.'), size).text, whole, `${reply} in chunks of ${size}`);
+    }
+    assert.strictEqual(cleanCompletion('def proj(p):', py('s = b.'), 2).text, '');
+    assert.strictEqual(cleanCompletion('decode()', py('s = b.'), 2).text, 'decode()');
   });
 });

@@ -475,7 +475,7 @@ describe('completion/filters: properties', () => {
 
   it('runs every filter of the chain', () => {
     assert.deepStrictEqual(DEFAULT_FILTERS.map((f) => f.name), [
-      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine', 'loop',
+      'stopSequences', 'reasoning', 'chatWrapper', 'leadingBreak', 'prefixEcho', 'memberAccess', 'indentStyle', 'operatorSpacing', 'lineMode', 'statement', 'bracketBalance', 'suffixOverlap', 'repeatedLines', 'blockScope', 'restOfLine', 'loop',
     ]);
     assert.strictEqual(runFilters('a', ctxOf({}), true).text, 'a');
   });
@@ -701,8 +701,9 @@ describe('completion/filters: chat echoes, reasoning and fences while they strea
     assert.deepStrictEqual(prefixEcho.apply('def f():\n    a = 1\n    b = 2\n    c = 3\n    return a', ctx, true), { text: 'def f():\n    a = 1\n    b = 2\n    c = 3\n    return a' });
     // While it may still become the echo, nothing shows; once it differs, all of it does.
     assert.deepStrictEqual(prefixEcho.apply('    ret', ctx, false), { text: '' });
-    assert.deepStrictEqual(prefixEcho.apply('    ret', ctx, true), { text: '    ret' });
-    assert.deepStrictEqual(prefixEcho.apply('    rev', ctx, false), { text: '    rev' });
+    // Once it differs, all of it shows but the spaces after the cursor's space (`return     rev`).
+    assert.deepStrictEqual(prefixEcho.apply('    ret', ctx, true), { text: 'ret' });
+    assert.deepStrictEqual(prefixEcho.apply('    rev', ctx, false), { text: 'rev' });
     assert.deepStrictEqual(prefixEcho.apply('', ctx, false), { text: '' });
     assert.deepStrictEqual(prefixEcho.apply('a + b', ctx, false), { text: 'a + b' });
   });

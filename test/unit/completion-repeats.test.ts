@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { loopEnd, prefixTailEcho } from '../../src/core/completion/repeats';
+import { cursorCharEcho, loopEnd, prefixTailEcho } from '../../src/core/completion/repeats';
 
 describe('completion/repeats: the code above the cursor written again', () => {
   const prefix = 'class A\n{\n    [NotNull]\n    public ';
@@ -138,7 +138,9 @@ describe('completion/repeats: a reply that ends in a loop', () => {
 
   it('property: a unit with a letter repeated past the limit is cut to one copy, and cutting again changes nothing', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z][a-z ,.]{2,9}$/), fc.integer({ min: 3, max: 30 }), fc.nat(), (unit, copies, partial) => {
+      // A unit ending in spaces loses them at the end of the text (the text is trimmed), so its last
+      // copy would not be whole: units end with a non-blank character here.
+      fc.property(fc.stringMatching(/^[a-z][a-z ,.]{1,8}[a-z,.]$/), fc.integer({ min: 3, max: 30 }), fc.nat(), (unit, copies, partial) => {
         const loop = unit.repeat(copies) + unit.slice(0, partial % unit.length);
         fc.pre(loop.trimEnd().length >= 24 && !/[;)\]}>'"`]$/.test(loop.trimEnd()));
         const text = 'value = ' + loop;
@@ -150,6 +152,64 @@ describe('completion/repeats: a reply that ends in a loop', () => {
         assert.strictEqual(loopEnd(kept), undefined);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('completion/repeats: the character before the cursor written again', () => {
+  it('drops a member-access dot written again where `..` cannot stand between names', () => {
+    assert.deepStrictEqual(cursorCharEcho('    config.', '.merge(conf)', 'python', true, true), { drop: 1 });
+    assert.deepStrictEqual(cursorCharEcho('    f(x).', '.then(g)', 'typescript', true, true), { drop: 1 });
+    assert.deepStrictEqual(cursorCharEcho('    a[0].', '.length', 'java', true, true), { drop: 1 });
+    assert.deepStrictEqual(cursorCharEcho('    obj.', '.$el', 'javascript', true, true), { drop: 1 });
+  });
+
+  it('keeps the second dot where it means something: ranges, cascades, spreads, numbers', () => {
+    // Rust, Kotlin, C#, Ruby ranges; Dart cascades; Lua concatenation.
+    for (const lang of ['rust', 'kotlin', 'csharp', 'ruby', 'dart', 'lua', 'swift']) assert.strictEqual(cursorCharEcho('    x = start.', '.end', lang, true, true), undefined, lang);
+    // `...` is a spread or an ellipsis, `0.` a number, `.5` a digit after the dot.
+    assert.strictEqual(cursorCharEcho('    f(args.', '..rest)', 'typescript', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    x = 0.', '.5', 'python', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    x = a.', '.5', 'python', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    import .', '.mod', 'python', true, true), undefined);
+  });
+
+  it('drops spaces written again after a space that follows code', () => {
+    assert.deepStrictEqual(cursorCharEcho('    public ', '  string Name {', 'csharp', true, true), { drop: 2 });
+    assert.deepStrictEqual(cursorCharEcho('\treturn ', '\tx;', 'go', true, true), { drop: 1 });
+    assert.deepStrictEqual(cursorCharEcho('    x =\t', ' 1;', 'c', true, true), { drop: 1 });
+  });
+
+  it('keeps spaces before a line break, on a line of its own, and in strings and comments (there they are text)', () => {
+    assert.strictEqual(cursorCharEcho('    return ', '  \n  x;', 'java', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    return ', ' \r\n  x;', 'java', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    ', '  x = 1;', 'java', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    s = "a ', ' b"', 'java', false, true), undefined);
+    assert.strictEqual(cursorCharEcho('    x.', '.y', 'java', false, true), undefined);
+    assert.strictEqual(cursorCharEcho('    return x', ' + 1;', 'java', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    return ', 'x;', 'java', true, true), undefined);
+    assert.strictEqual(cursorCharEcho('    return ', '', 'java', true, false), undefined);
+  });
+
+  it('holds while the reply is only the repeated character, and decides at the end', () => {
+    assert.strictEqual(cursorCharEcho('    a.', '.', 'python', true, false), 'hold');
+    assert.deepStrictEqual(cursorCharEcho('    a.', '.', 'python', true, true), { drop: 1 });
+    assert.strictEqual(cursorCharEcho('    return ', '  ', 'java', true, false), 'hold');
+    assert.strictEqual(cursorCharEcho('    return ', '  ', 'java', true, true), undefined);
+    assert.deepStrictEqual(cursorCharEcho('    a.', '.x', 'python', true, false), { drop: 1 });
+    assert.deepStrictEqual(cursorCharEcho('    return ', '  x', 'java', true, false), { drop: 2 });
+  });
+
+  it('property: what is dropped is only the repeated character, and the rest of the reply is kept as it was', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('    public ', '    x = ', '    obj.', '\tf(a).'), fc.stringMatching(/^[ .]{0,3}[A-Za-z_][\w ();]{0,12}$/), (linePrefix, text) => {
+        const r = cursorCharEcho(linePrefix, text, 'java', true, true);
+        if (r === undefined || r === 'hold') return;
+        const dropped = text.slice(0, r.drop);
+        const last = linePrefix[linePrefix.length - 1];
+        assert.ok(dropped.length > 0 && [...dropped].every((c) => (last === '.' ? c === '.' : c === ' ' || c === '\t')), JSON.stringify({ linePrefix, text, r }));
+        assert.ok(/^[A-Za-z_]/.test(text.slice(r.drop)) || last !== '.', JSON.stringify({ linePrefix, text, r }));
+      }),
     );
   });
 });

@@ -21,6 +21,7 @@ import {
   linePrefixOf,
   lineSuffixOf,
   nextCodeLine,
+  memberNamesAfter,
   openBrackets,
   scanBrackets,
   scanCode,
@@ -28,7 +29,7 @@ import {
   statementShape,
 } from './position';
 import { PREFACE, REASONING_OPEN, REASONING_TAGS, isProseLine, parseFenceOpen } from '../reply';
-import { loopEnd, prefixTailEcho } from './repeats';
+import { cursorCharEcho, loopEnd, prefixTailEcho } from './repeats';
 
 export type ReplyStyle = 'fim' | 'chat';
 
@@ -330,7 +331,17 @@ export const prefixEcho: StreamFilter = {
   name: 'prefixEcho',
   apply(text, ctx, final) {
     const linePrefix = linePrefixOf(ctx.prefix);
+    // The dot or space the cursor stands after, written again (a chat reply's echo of the whole line
+    // is looked for first: it starts with the line's indentation).
+    const withoutCharEcho = (t: string): FilterStep => {
+      const inCode = openQuote(linePrefix, ctx.languageId) === undefined && !inLineComment(linePrefix, ctx.languageId);
+      const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final);
+      return again === 'hold' ? keep('') : keep(again === undefined ? t : t.slice(again.drop));
+    };
     if (ctx.style !== 'chat') {
+      const step = withoutCharEcho(text);
+      if (step.text === '' && text !== '') return step;
+      text = step.text;
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
       // The code of a line or more above the cursor written again before the completion.
@@ -371,7 +382,32 @@ export const prefixEcho: StreamFilter = {
     }
     // The cursor's line echoed when the cursor sits after indentation only: "    return x" at "    |".
     if (linePrefix.trim() === '' && linePrefix.length > 0 && text.startsWith(linePrefix)) return keep(text.slice(linePrefix.length));
-    return keep(text);
+    return withoutCharEcho(text);
+  },
+};
+
+/**
+ * After a member-access dot (`obj.|`), a completion must start with a member's name (spaces before it
+ * are dropped: `anims. fuse(v, w)`). One that starts
+ * with something else (a comment, an operator) or with a keyword that can never name a member (`import`,
+ * `def`, `return` in Python) is code the model wrote for somewhere else: `obj.import os` or `obj.# for
+ * x in y` would be shown. Nothing is suggested then. While the first word may still become such a
+ * keyword (`de` of `def` or of `decode`), it waits.
+ */
+export const memberAccess: StreamFilter = {
+  name: 'memberAccess',
+  apply(text, ctx, final) {
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const names = memberNamesAfter(linePrefix, ctx.languageId);
+    // A dot in a string or a comment ends a sentence.
+    if (names === undefined || openQuote(linePrefix, ctx.languageId) !== undefined || inLineComment(linePrefix, ctx.languageId)) return keep(text);
+    // Spaces between the dot and the name are the model's tokens, not code (`anims. fuse(v, w)`).
+    text = text.replace(/^[ \t]+/, '');
+    if (text === '') return keep('');
+    if (!names.start.test(text)) return cut('');
+    const word = /^\w*/.exec(text)![0];
+    if (!final && word.length === text.length) return [...names.never].some((k) => k.startsWith(word)) ? keep('') : keep(text);
+    return names.never.has(word) ? cut('') : keep(text);
   },
 };
 
@@ -898,6 +934,7 @@ export const DEFAULT_FILTERS: readonly StreamFilter[] = [
   chatWrapper,
   leadingBreak,
   prefixEcho,
+  memberAccess,
   indentStyle,
   operatorSpacing,
   lineMode,

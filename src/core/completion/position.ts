@@ -335,3 +335,30 @@ export function statementShape(prefix: string, suffix: string, languageId: strin
   const startLine = open.length > 0 ? prefix.slice(prefix.lastIndexOf('\n', open[0].index) + 1) : before;
   return { kind: 'statement', open: open.map((o) => o.char), indent: indentWidth(startLine), semicolons: SEMICOLON_STATEMENTS.has(languageId), colonBlocks, leadingContinues: !LINE_BREAK_STATEMENTS.has(languageId) };
 }
+
+/**
+ * What may follow a member-access dot (`obj.|`), in languages where that is only a member's name:
+ * `start` is what the name may start with (Java's explicit type arguments `obj.<T>f()`, Go's type
+ * assertion `x.(T)` too); `never` are keywords that can never name a member, so a reply starting with one
+ * wrote a new statement, not the rest of the expression (`util.|` + `import os`). JavaScript is not here:
+ * its keywords are member names (`promise.catch`) and `#` starts private ones.
+ */
+export interface MemberNames {
+  start: RegExp;
+  never: ReadonlySet<string>;
+}
+const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
+  python: { start: /^[A-Za-z_]/, never: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')) },
+  java: { start: /^[A-Za-z_$<]/, never: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')) },
+  csharp: { start: /^[A-Za-z_@]/, never: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')) },
+  go: { start: /^[A-Za-z_(]/, never: new Set('func package import return if for switch var const type go defer'.split(' ')) },
+};
+
+/**
+ * When the cursor stands right after a member-access dot (after a name, a call or an index, not on an
+ * import line), what may follow it; `undefined` elsewhere or in a language without the rules.
+ */
+export function memberNamesAfter(linePrefix: string, languageId: string): MemberNames | undefined {
+  const names = MEMBER_NAMES[languageId];
+  return names !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
+}

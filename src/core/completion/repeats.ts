@@ -52,6 +52,36 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
   return hold ? 'hold' : undefined;
 }
 
+/**
+ * Languages where two dots never stand between names (no range, cascade or concatenation operator
+ * `..`): there, a reply that starts with the dot the cursor stands after (`obj.|` + `.name()`) wrote
+ * the dot again.
+ */
+const NO_DOUBLE_DOT = new Set(['python', 'java', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'c', 'cpp', 'objective-c', 'objective-cpp']);
+
+/**
+ * The character the cursor stands after, written again at the start of the reply: the member-access
+ * dot (`config.|` + `.merge(conf)`, in languages where `..` cannot stand between names) or the space
+ * after code (`public |` + `  string Name` would give `public   string Name`, and hides a keyword
+ * echo: `private |` + ` private int x`). Only in code: in a string or a comment the reply's spaces
+ * are text. `drop`: how much of the reply goes; `hold` (while streaming): it cannot be told yet.
+ */
+export function cursorCharEcho(linePrefix: string, text: string, languageId: string, inCode: boolean, final: boolean): TailEcho {
+  if (!inCode || text === '' || linePrefix.trim() === '') return undefined;
+  const last = linePrefix[linePrefix.length - 1];
+  if (last === '.' && NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
+    if (text === '.') return final ? { drop: 1 } : 'hold';
+    return /^\.[A-Za-z_$]/.test(text) ? { drop: 1 } : undefined;
+  }
+  if (last === ' ' || last === '\t') {
+    const lead = /^[ \t]*/.exec(text)![0];
+    if (lead === '') return undefined;
+    if (lead.length === text.length) return final ? undefined : 'hold';
+    return text[lead.length] === '\n' || text[lead.length] === '\r' ? undefined : { drop: lead.length };
+  }
+  return undefined;
+}
+
 /** A loop must repeat its unit at least this often, and cover this many characters, to count. */
 const LOOP_REPEATS = 3;
 const LOOP_MIN_LENGTH = 24;
