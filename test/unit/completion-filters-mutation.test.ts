@@ -565,6 +565,7 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('imports', py('s = b.'), true), { text: 'imports' });
     assert.deepStrictEqual(memberAccess.apply('if2(x)', py('s = b.'), true), { text: 'if2(x)' });
     assert.deepStrictEqual(memberAccess.apply('def_', py('s = b.'), true), { text: 'def_' });
+    assert.deepStrictEqual(memberAccess.apply('été()', py('s = b.'), true), { text: 'été()' });
     assert.deepStrictEqual(memberAccess.apply('match(x)', py('s = re.'), true), { text: 'match(x)' });
     const java = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('class;', java, true), { text: 'class;' });
@@ -600,6 +601,13 @@ describe('completion/filters: a new statement written after a member-access dot'
   });
 
   it('applies only right after a dot that follows a name, a call or an index, outside import lines', () => {
+    assert.deepStrictEqual(memberAccess.apply('# c', py('y = a.b'), true), { text: '# c' });
+    assert.deepStrictEqual(memberAccess.apply('import os', ctxOf({ prefix: 'util.', suffix: '', languageId: 'python', lineMode: 'single' }), true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('def x', py('print("import", obj.'), true), { text: '', stop: true });
+    const go = ctxOf({ prefix: 'func f(x any) {\n\tv := x.', suffix: '\n}', languageId: 'go', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('// c', go, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('func() {}', go, true), { text: '', stop: true });
+    assert.deepStrictEqual(memberAccess.apply('Name', go, true), { text: 'Name' });
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = '), true), { text: 'import os' });
     assert.deepStrictEqual(memberAccess.apply('import os', py('x = 1.'), true), { text: 'import os' });
     assert.deepStrictEqual(memberAccess.apply('if x', py('y = f(a).'), true), { text: '', stop: true });
@@ -625,5 +633,31 @@ describe('completion/filters: a new statement written after a member-access dot'
     }
     assert.strictEqual(cleanCompletion('def proj(p):', py('s = b.'), 2).text, '');
     assert.strictEqual(cleanCompletion('decode()', py('s = b.'), 2).text, 'decode()');
+  });
+});
+
+describe('completion/filters: the spaces before the cursor written again, through the chain', () => {
+  it('drops them after code, keeps them where they line up with the line above or below', () => {
+    const go = (prefix: string, suffix: string) => ctxOf({ prefix, suffix, languageId: 'go', lineMode: 'single', indent: { insertSpaces: false, tabSize: 4 } });
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tID      int\n\tName ', '\n}'), 2).text, '   string');
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n\tAge     int\n}'), 2).text, '   string');
+    assert.strictEqual(cleanCompletion('   string', go('type T struct {\n\tName ', '\n}'), 2).text, 'string');
+    // Only the line right above counts, and only what is on it (a short line above lines up with nothing).
+    assert.strictEqual(cleanCompletion('   string', go('\tID      int\n\tA\n\tName ', '\n}'), 2).text, 'string');
+    assert.strictEqual(cleanCompletion('   int', go('\tx ', '\n}'), 2).text, 'int');
+    const java = ctxOf({ prefix: 'class A {\n  String f() {\n    return ', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+    for (const size of [1, 2, 5]) assert.strictEqual(cleanCompletion(' country.getCode();', java, size).text, 'country.getCode();');
+  });
+
+  it('leaves them, and a second dot, alone in a string or a comment, in both reply styles', () => {
+    for (const style of ['fim', 'chat'] as const) {
+      const py = (prefix: string) => ctxOf({ prefix, suffix: '\n', languageId: 'python', lineMode: 'single', style });
+      assert.strictEqual(prefixEcho.apply('  world"', py('s = "hello '), true).text, '  world"', style);
+      assert.strictEqual(prefixEcho.apply('  and then', py('x = 1  # first '), true).text, '  and then', style);
+      assert.strictEqual(prefixEcho.apply('.txt"', py('name = "file.'), true).text, '.txt"', style);
+      assert.strictEqual(prefixEcho.apply('.org', py('x = 1  # see example.'), true).text, '.org', style);
+      assert.strictEqual(prefixEcho.apply('  world', py('s = hello '), true).text, 'world', style);
+      assert.strictEqual(prefixEcho.apply('.txt', py('name = file.'), true).text, 'txt', style);
+    }
   });
 });

@@ -58,6 +58,16 @@ describe('completion/repeats: the code above the cursor written again', () => {
     assert.strictEqual(prefixTailEcho('only one line ', 'only one line x', true), undefined);
   });
 
+  it('holds a whole echoed line while a longer echo from further up may still follow (the same line twice above)', () => {
+    const p = 'head();\napply\napply\n';
+    assert.strictEqual(prefixTailEcho(p, 'apply\n', false), 'hold');
+    assert.strictEqual(prefixTailEcho(p, 'apply\nap', false), 'hold');
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\napply\nA', false), { drop: 12 });
+    // Once the longer echo is ruled out, the shorter one is dropped.
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\nB', false), { drop: 6 });
+    assert.deepStrictEqual(prefixTailEcho(p, 'apply\n', true), { drop: 6 });
+  });
+
   it('property: an echo of whole lines above is dropped, whatever follows; while streaming it is held', () => {
     const line = fc.stringMatching(/^[a-z(),.;= ]{3,20}$/).filter((l) => l.replace(/\s/g, '').length >= 3 && l.trim() === l);
     fc.assert(
@@ -164,6 +174,17 @@ describe('completion/repeats: the character before the cursor written again', ()
     assert.deepStrictEqual(cursorCharEcho('    obj.', '.$el', 'javascript', true, true), { drop: 1 });
   });
 
+  it('in every language where `..` never stands between names', () => {
+    for (const lang of ['python', 'java', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'go', 'c', 'cpp', 'objective-c', 'objective-cpp']) {
+      assert.deepStrictEqual(cursorCharEcho('    x = obj.', '.name', lang, true, true), { drop: 1 }, lang);
+    }
+  });
+
+  it('looks at the dot only when the cursor stands right after it', () => {
+    assert.deepStrictEqual(cursorCharEcho('    return a.b ', '  c', 'java', true, true), { drop: 2 });
+    assert.strictEqual(cursorCharEcho('    return a.b', '.c', 'java', true, true), undefined);
+  });
+
   it('keeps the second dot where it means something: ranges, cascades, spreads, numbers', () => {
     // Rust, Kotlin, C#, Ruby ranges; Dart cascades; Lua concatenation.
     for (const lang of ['rust', 'kotlin', 'csharp', 'ruby', 'dart', 'lua', 'swift']) assert.strictEqual(cursorCharEcho('    x = start.', '.end', lang, true, true), undefined, lang);
@@ -178,6 +199,14 @@ describe('completion/repeats: the character before the cursor written again', ()
     assert.deepStrictEqual(cursorCharEcho('    public ', '  string Name {', 'csharp', true, true), { drop: 2 });
     assert.deepStrictEqual(cursorCharEcho('\treturn ', '\tx;', 'go', true, true), { drop: 1 });
     assert.deepStrictEqual(cursorCharEcho('    x =\t', ' 1;', 'c', true, true), { drop: 1 });
+  });
+
+  it('keeps spaces that line the code up with a column of the line above or below', () => {
+    assert.strictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tID      int', '']), undefined);
+    assert.strictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['', '\tAge     int']), undefined);
+    // Not lined up with anything: dropped.
+    assert.deepStrictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tID int', '}']), { drop: 3 });
+    assert.deepStrictEqual(cursorCharEcho('\tName ', '   string', 'go', true, true, ['\tIdentifier int', '']), { drop: 3 });
   });
 
   it('keeps spaces before a line break, on a line of its own, and in strings and comments (there they are text)', () => {

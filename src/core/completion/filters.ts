@@ -335,13 +335,14 @@ export const prefixEcho: StreamFilter = {
     // is looked for first: it starts with the line's indentation).
     const withoutCharEcho = (t: string): FilterStep => {
       const inCode = openQuote(linePrefix, ctx.languageId) === undefined && !inLineComment(linePrefix, ctx.languageId);
-      const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final);
+      const lineStart = ctx.prefix.length - linePrefix.length;
+      const above = lineStart === 0 ? '' : linePrefixOf(ctx.prefix.slice(0, lineStart - 1));
+      const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final, [above, nextCodeLine(ctx.suffix) ?? '']);
       return again === 'hold' ? keep('') : keep(again === undefined ? t : t.slice(again.drop));
     };
     if (ctx.style !== 'chat') {
-      const step = withoutCharEcho(text);
-      if (step.text === '' && text !== '') return step;
-      text = step.text;
+      // (While it is held, the text is empty here, and every rule below lets nothing through.)
+      text = withoutCharEcho(text).text;
       // Fill-in-the-middle models repeat the cursor's line too, after a leading break (`public ` →
       // `public int a;`): only a line long enough to tell an echo from code that starts alike.
       // The code of a line or more above the cursor written again before the completion.

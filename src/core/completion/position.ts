@@ -348,10 +348,10 @@ export interface MemberNames {
   never: ReadonlySet<string>;
 }
 const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
-  python: { start: /^[A-Za-z_]/, never: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')) },
-  java: { start: /^[A-Za-z_$<]/, never: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')) },
-  csharp: { start: /^[A-Za-z_@]/, never: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')) },
-  go: { start: /^[A-Za-z_(]/, never: new Set('func package import return if for switch var const type go defer'.split(' ')) },
+  python: { start: /^[\p{L}_]/u, never: new Set('def class import from return if for while with try except raise pass del global nonlocal elif else lambda yield assert async await finally'.split(' ')) },
+  java: { start: /^[\p{L}_$<]/u, never: new Set('import package return if for while do switch try catch finally throw public private protected static'.split(' ')) },
+  csharp: { start: /^[\p{L}_@]/u, never: new Set('using namespace return if for foreach while do switch try catch finally throw public private protected internal static'.split(' ')) },
+  go: { start: /^[\p{L}_(]/u, never: new Set('func package import return if for switch var const type go defer'.split(' ')) },
 };
 
 /**
@@ -360,5 +360,5 @@ const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
  */
 export function memberNamesAfter(linePrefix: string, languageId: string): MemberNames | undefined {
   const names = MEMBER_NAMES[languageId];
-  return names !== undefined && /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
+  return /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
 }

@@ -46,7 +46,9 @@ export function prefixTailEcho(prefix: string, text: string, final: boolean): Ta
   for (let s = Math.max(0, region.length - ECHO_MAX_LENGTH); s <= latest; s++) {
     if (region.charCodeAt(s) !== text.charCodeAt(0)) continue;
     const tail = region.slice(s);
-    if (text.startsWith(tail)) return { drop: tail.length };
+    // A longer echo (from further up) that the text may still become comes first: with the same line
+    // twice above the cursor, `apply\n` is whole, but `apply\napply\n` may follow.
+    if (text.startsWith(tail)) return hold ? 'hold' : { drop: tail.length };
     if (!final && tail.startsWith(text)) hold = true;
   }
   return hold ? 'hold' : undefined;
@@ -64,12 +66,14 @@ const NO_DOUBLE_DOT = new Set(['python', 'java', 'javascript', 'typescript', 'ja
  * dot (`config.|` + `.merge(conf)`, in languages where `..` cannot stand between names) or the space
  * after code (`public |` + `  string Name` would give `public   string Name`, and hides a keyword
  * echo: `private |` + ` private int x`). Only in code: in a string or a comment the reply's spaces
- * are text. `drop`: how much of the reply goes; `hold` (while streaming): it cannot be told yet.
+ * are text. Spaces that line the code up with a column of the line above or below (`Name |` + `   string`
+ * under `ID      int`) are kept. `drop`: how much of the reply goes; `hold` (while streaming): it cannot
+ * be told yet.
  */
-export function cursorCharEcho(linePrefix: string, text: string, languageId: string, inCode: boolean, final: boolean): TailEcho {
-  if (!inCode || text === '' || linePrefix.trim() === '') return undefined;
+export function cursorCharEcho(linePrefix: string, text: string, languageId: string, inCode: boolean, final: boolean, neighbours: readonly string[] = []): TailEcho {
+  if (!inCode || linePrefix.trim() === '') return undefined;
   const last = linePrefix[linePrefix.length - 1];
-  if (last === '.' && NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
+  if (NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
     if (text === '.') return final ? { drop: 1 } : 'hold';
     return /^\.[A-Za-z_$]/.test(text) ? { drop: 1 } : undefined;
   }
@@ -77,7 +81,10 @@ export function cursorCharEcho(linePrefix: string, text: string, languageId: str
     const lead = /^[ \t]*/.exec(text)![0];
     if (lead === '') return undefined;
     if (lead.length === text.length) return final ? undefined : 'hold';
-    return text[lead.length] === '\n' || text[lead.length] === '\r' ? undefined : { drop: lead.length };
+    if (text[lead.length] === '\n' || text[lead.length] === '\r') return undefined;
+    const column = linePrefix.length + lead.length;
+    const aligned = neighbours.some((line) => /\s/.test(line[column - 1] ?? '') && /\S/.test(line[column] ?? ''));
+    return aligned ? undefined : { drop: lead.length };
   }
   return undefined;
 }

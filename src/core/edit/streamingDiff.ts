@@ -191,6 +191,8 @@ export class StreamingDiff {
   private held: string[] = [];
 
   private indent: IndentPlan | undefined;
+  /** Spaces per level of a reply indented with spaces for a document indented with tabs: decided on its first indented line. */
+  private replyUnit: number | undefined;
   private readonly selectionFirstIndent: string;
   /** Indentation before a selection that starts mid-indentation: the first code line must not repeat it. */
   private readonly selectionPrefix: string;
@@ -284,6 +286,7 @@ export class StreamingDiff {
     this.open = undefined;
     this.held = [];
     this.indent = undefined;
+    this.replyUnit = undefined;
   }
 
   /** Re-bases a code line's indentation on the selection's, deciding the plan on the first non-blank line. */
@@ -293,7 +296,7 @@ export class StreamingDiff {
     const ws = leadingWhitespace(line);
     const style = ws.startsWith('\t') ? 'tabs' : ws.startsWith(' ') ? 'spaces' : undefined;
     if (this.docStyle && style && style !== this.docStyle) {
-      const unit = this.docStyle === 'spaces' ? this.docUnit : ws.length % 4 === 0 ? 4 : 2;
+      const unit = this.docStyle === 'spaces' ? this.docUnit : (this.replyUnit ??= ws.length % 4 === 0 ? 4 : 2);
       converted = convertIndentStyle([line], this.docStyle, unit)[0];
     }
     const firstLine = !this.indent;
