@@ -163,10 +163,8 @@ export class EditHistory {
     // fit the text otherwise), and the latest one when the change is within a few lines of it.
     const joined = this.entries.filter((e) => {
       if (e.path !== path) return false;
-      const e0 = e.start;
-      const e1 = e.start + e.newLines.length;
-      if (e0 < h1 && h0 < e1) return true;
-      return e === latest && h0 <= e1 + gap && h1 + gap >= e0;
+      if (touches(e, h0, h1)) return true;
+      return e === latest && h0 <= e.start + e.newLines.length + gap && h1 + gap >= e.start;
     });
     if (joined.length === 0) {
       this.shift(path, h1, delta);
@@ -180,7 +178,7 @@ export class EditHistory {
       grown = false;
       for (const e of this.entries) {
         if (e.path !== path || joined.includes(e)) continue;
-        if (e.start < u1 && u0 < e.start + e.newLines.length) {
+        if (touches(e, u0, u1)) {
           joined.push(e);
           u0 = Math.min(u0, e.start);
           u1 = Math.max(u1, e.start + e.newLines.length);
@@ -217,6 +215,18 @@ export class EditHistory {
     if (delta === 0) return;
     for (const e of this.entries) if (e.path === path && e.start >= fromLine) e.start += delta;
   }
+}
+
+/**
+ * Whether an entry's lines overlap lines [h0, h1) of the text. An entry that removed lines and left none
+ * sits at a point: it joins a change that reaches that point from either side, since once both were
+ * points at the same line, nothing would say which of them came first in the text (undoing them in
+ * turn could put a deleted line on the wrong side of the other's).
+ */
+function touches(e: HistoryEntry, h0: number, h1: number): boolean {
+  const e0 = e.start;
+  const e1 = e.start + e.newLines.length;
+  return (e0 < h1 && h0 < e1) || (e0 === e1 && h0 <= e0 && e0 <= h1);
 }
 
 /**
