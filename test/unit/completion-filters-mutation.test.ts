@@ -549,14 +549,14 @@ describe('completion/filters (more cases): line ends and odd lines', () => {
 
 describe('completion/filters: a new statement written after a member-access dot', () => {
   const py = (linePrefix: string) => ctxOf({ prefix: `def f(util):\n    ${linePrefix}`, suffix: '\n', languageId: 'python', lineMode: 'single' });
+  const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
+  const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
 
   it('suggests nothing when the first word can never name a member', () => {
     assert.deepStrictEqual(memberAccess.apply('import itertools', py('x = util.'), true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply('def proj(p):', py('e = T.'), true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply('return', py('e = T.'), true), { text: '', stop: true });
-    const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('package com.example;', java, true), { text: '', stop: true });
-    const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('using System;', cs, true), { text: '', stop: true });
   });
 
@@ -567,9 +567,9 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('def_', py('s = b.'), true), { text: 'def_' });
     assert.deepStrictEqual(memberAccess.apply('été()', py('s = b.'), true), { text: 'été()' });
     assert.deepStrictEqual(memberAccess.apply('match(x)', py('s = re.'), true), { text: 'match(x)' });
-    const java = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
-    assert.deepStrictEqual(memberAccess.apply('class;', java, true), { text: 'class;' });
-    assert.deepStrictEqual(memberAccess.apply('this;', java, true), { text: 'this;' });
+    const outer = ctxOf({ prefix: 'class A {\n  Object o = Outer.', suffix: '\n}', languageId: 'java', lineMode: 'single' });
+    assert.deepStrictEqual(memberAccess.apply('class;', outer, true), { text: 'class;' });
+    assert.deepStrictEqual(memberAccess.apply('this;', outer, true), { text: 'this;' });
     // JavaScript's keywords are member names (`promise.catch`).
     const ts = ctxOf({ prefix: 'p.', suffix: '', languageId: 'typescript', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('catch(e => e)', ts, true), { text: 'catch(e => e)' });
@@ -579,7 +579,6 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('#     for ii in x:\n#         y', py('z = (a if b else util.'), true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply('* p_t))', py('e = Pi(T.'), true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply("['key']", py('v = config.'), true), { text: '', stop: true });
-    const java = ctxOf({ prefix: 'class A {\n  void f() {\n    Object c = jdbc.', suffix: '\n  }\n}', languageId: 'java', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('// }\n// @Override', java, true), { text: '', stop: true });
     assert.deepStrictEqual(memberAccess.apply('()', java, true), { text: '', stop: true });
     // What may start a member's name in each language.
@@ -587,7 +586,6 @@ describe('completion/filters: a new statement written after a member-access dot'
     assert.deepStrictEqual(memberAccess.apply('$x', java, true), { text: '$x' });
     const go = ctxOf({ prefix: 'func f(x any) {\n\tv := x.', suffix: '\n}', languageId: 'go', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('(int)', go, true), { text: '(int)' });
-    const cs = ctxOf({ prefix: 'class A {\n  void F() {\n    var c = db.', suffix: '\n  }\n}', languageId: 'csharp', lineMode: 'single' });
     assert.deepStrictEqual(memberAccess.apply('@class', cs, true), { text: '@class' });
     assert.deepStrictEqual(memberAccess.apply('<int>', cs, true), { text: '', stop: true });
   });

@@ -191,6 +191,8 @@ describe('completion/repeats: the character before the cursor written again', ()
     // `...` is a spread or an ellipsis, `0.` a number, `.5` a digit after the dot.
     assert.strictEqual(cursorCharEcho('    f(args.', '..rest)', 'typescript', true, true), undefined);
     assert.strictEqual(cursorCharEcho('    x = 0.', '.5', 'python', true, true), undefined);
+    // A number's dot is no member access: `1..toString()` is JavaScript.
+    assert.strictEqual(cursorCharEcho('    s = 1.', '.toString()', 'javascript', true, true), undefined);
     assert.strictEqual(cursorCharEcho('    x = a.', '.5', 'python', true, true), undefined);
     assert.strictEqual(cursorCharEcho('    import .', '.mod', 'python', true, true), undefined);
   });

@@ -322,6 +322,31 @@ const REPEATABLE_NEVER = new Set(
   'in out ref this return new public private protected internal static readonly const final var let val def async await yield throw import from class interface struct enum abstract override virtual sealed'.split(' '),
 );
 
+/** The cursor's line as the echo and member rules read it (once per cleaning context: they run on every streamed chunk). */
+interface CursorLine {
+  linePrefix: string;
+  /** Not in a string or a line comment. */
+  inCode: boolean;
+  /** The line above the cursor's and the next line of code below it, for columns the code lines up with. */
+  neighbours: readonly string[];
+}
+const cursorLines = new WeakMap<CleanContext, CursorLine>();
+function cursorLineOf(ctx: CleanContext): CursorLine {
+  let line = cursorLines.get(ctx);
+  if (!line) {
+    const linePrefix = linePrefixOf(ctx.prefix);
+    const lineStart = ctx.prefix.length - linePrefix.length;
+    const above = lineStart === 0 ? '' : linePrefixOf(ctx.prefix.slice(0, lineStart - 1));
+    line = {
+      linePrefix,
+      inCode: openQuote(linePrefix, ctx.languageId) === undefined && !inLineComment(linePrefix, ctx.languageId),
+      neighbours: [above, nextCodeLine(ctx.suffix) ?? ''],
+    };
+    cursorLines.set(ctx, line);
+  }
+  return line;
+}
+
 /**
  * Chat models often repeat the code before the hole: the cursor's line (with or without its
  * indentation), sometimes with a line or two above it. That echo is dropped. Fill-in-the-middle
@@ -330,14 +355,11 @@ const REPEATABLE_NEVER = new Set(
 export const prefixEcho: StreamFilter = {
   name: 'prefixEcho',
   apply(text, ctx, final) {
-    const linePrefix = linePrefixOf(ctx.prefix);
+    const { linePrefix, inCode, neighbours } = cursorLineOf(ctx);
     // The dot or space the cursor stands after, written again (a chat reply's echo of the whole line
     // is looked for first: it starts with the line's indentation).
     const withoutCharEcho = (t: string): FilterStep => {
-      const inCode = openQuote(linePrefix, ctx.languageId) === undefined && !inLineComment(linePrefix, ctx.languageId);
-      const lineStart = ctx.prefix.length - linePrefix.length;
-      const above = lineStart === 0 ? '' : linePrefixOf(ctx.prefix.slice(0, lineStart - 1));
-      const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final, [above, nextCodeLine(ctx.suffix) ?? '']);
+      const again = cursorCharEcho(linePrefix, t, ctx.languageId, inCode, final, neighbours);
       return again === 'hold' ? keep('') : keep(again === undefined ? t : t.slice(again.drop));
     };
     if (ctx.style !== 'chat') {
@@ -398,10 +420,10 @@ export const prefixEcho: StreamFilter = {
 export const memberAccess: StreamFilter = {
   name: 'memberAccess',
   apply(text, ctx, final) {
-    const linePrefix = linePrefixOf(ctx.prefix);
-    const names = memberNamesAfter(linePrefix, ctx.languageId);
+    const { linePrefix, inCode } = cursorLineOf(ctx);
     // A dot in a string or a comment ends a sentence.
-    if (names === undefined || openQuote(linePrefix, ctx.languageId) !== undefined || inLineComment(linePrefix, ctx.languageId)) return keep(text);
+    const names = inCode ? memberNamesAfter(linePrefix, ctx.languageId) : undefined;
+    if (names === undefined) return keep(text);
     // Spaces between the dot and the name are the model's tokens, not code (`anims. fuse(v, w)`).
     text = text.replace(/^[ \t]+/, '');
     if (text === '') return keep('');

@@ -359,6 +359,10 @@ const MEMBER_NAMES: Readonly<Record<string, MemberNames>> = {
  * import line), what may follow it; `undefined` elsewhere or in a language without the rules.
  */
 export function memberNamesAfter(linePrefix: string, languageId: string): MemberNames | undefined {
-  const names = MEMBER_NAMES[languageId];
-  return /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? names : undefined;
+  return afterMemberDot(linePrefix) && !/^\s*(?:import|from|package|using)\b/.test(linePrefix) ? MEMBER_NAMES[languageId] : undefined;
+}
+
+/** Whether the cursor stands right after a member-access dot: after a name, a call or an index (`obj.`, `f().`, `a[0].`; not `1.`). */
+export function afterMemberDot(linePrefix: string): boolean {
+  return /(?:(?:^|[^\w$])[A-Za-z_$][\w$]*|[)\]])\.$/.test(linePrefix);
 }

@@ -9,6 +9,8 @@
  * Pure functions over plain text: the streaming filters in `filters.ts` decide when to call them.
  */
 
+import { afterMemberDot } from './position';
+
 /** How many lines above the cursor's line an echo may start in. */
 const ECHO_LINES = 3;
 /** A line counts as echoed code when it holds at least this many non-blank characters. */
@@ -73,7 +75,7 @@ const NO_DOUBLE_DOT = new Set(['python', 'java', 'javascript', 'typescript', 'ja
 export function cursorCharEcho(linePrefix: string, text: string, languageId: string, inCode: boolean, final: boolean, neighbours: readonly string[] = []): TailEcho {
   if (!inCode || linePrefix.trim() === '') return undefined;
   const last = linePrefix[linePrefix.length - 1];
-  if (NO_DOUBLE_DOT.has(languageId) && /[\w)\]]\.$/.test(linePrefix)) {
+  if (NO_DOUBLE_DOT.has(languageId) && afterMemberDot(linePrefix)) {
     if (text === '.') return final ? { drop: 1 } : 'hold';
     return /^\.[A-Za-z_$]/.test(text) ? { drop: 1 } : undefined;
   }
