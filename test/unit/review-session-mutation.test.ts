@@ -4,40 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { docText, proposalReview, runs, type ReviewDoc } from './support/reviewDoc';
 import { createReview, joinRegion, minimalEdit, pendingCount, renderText, segmentsFromHunks, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
 import { applyDocEdit, consistent, findKnown, idleSession, lineOffset, planSave, reduce, type DocEdit, type EditReason, type Session, type SessionEvent, type Step } from '../../src/core/edit/session';
 
-/** Fewer random runs per mutant under mutation testing (StrykerJS workers); the full counts in `npm test`. */
-const runs = (n: number): number => (process.env.STRYKER_MUTATOR_WORKER ? Math.ceil(n / 5) : n);
-
-interface Layout {
-  prefix: string[];
-  original: string[];
-  proposal: string[];
-  suffix: string[];
-  eol: Eol;
-}
-
-function docOf(l: Layout, region: string[]): string {
+function opened(l: ReviewDoc): { session: Session; steps: Step[] } {
   const finalEol = l.suffix.length > 0;
-  return l.prefix.map((x) => x + l.eol).join('') + joinRegion(region, l.eol, finalEol) + l.suffix.join(l.eol);
-}
-
-function proposalReview(l: Layout): Review {
-  const finalEol = l.suffix.length > 0;
-  return createReview({
-    startLine: l.prefix.length,
-    originalText: joinRegion(l.original, l.eol, finalEol),
-    proposalText: joinRegion(l.proposal, l.eol, finalEol),
-    eol: l.eol,
-    finalEol,
-  });
-}
-
-/** A finished review over the layout's original text (start without a stream, then the proposal). */
-function opened(l: Layout): { session: Session; steps: Step[] } {
-  const finalEol = l.suffix.length > 0;
-  const doc = docOf(l, l.original);
+  const doc = docText(l, l.original);
   const startReview: Review = { startLine: l.prefix.length, eol: l.eol, finalEol, segments: segmentsFromHunks(l.original, []), collapsed: false };
   const start = reduce(idleSession(doc), { type: 'start', doc, review: startReview, originalText: joinRegion(l.original, l.eol, finalEol), streaming: false });
   const end = reduce(start.state, { type: 'streamEnd', review: proposalReview(l) });
@@ -53,7 +26,7 @@ function whole(doc: string, text: string): DocEdit {
   return { offset: 0, length: doc.length, text };
 }
 
-const two: Layout = { prefix: ['top'], original: ['a', 'x', 'c'], proposal: ['b', 'x', 'd'], suffix: ['end'], eol: '\n' };
+const two: ReviewDoc = { prefix: ['top'], original: ['a', 'x', 'c'], proposal: ['b', 'x', 'd'], suffix: ['end'], eol: '\n' };
 
 describe('review session reducer: what the mutation run asked for', () => {
   it('an idle session of no text is empty', () => {
@@ -136,7 +109,7 @@ describe('review session reducer: what the mutation run asked for', () => {
   });
 
   it('deleting a proposed line by typing decides its hunk, even when the text it leaves is one the review knows', () => {
-    const l: Layout = { prefix: [], original: ['a'], proposal: ['b'], suffix: ['end'], eol: '\n' };
+    const l: ReviewDoc = { prefix: [], original: ['a'], proposal: ['b'], suffix: ['end'], eol: '\n' };
     const { session } = opened(l);
     assert.equal(session.doc, 'a\nb\nend');
     const step = reduce(session, { type: 'userEdit', changes: [{ offset: 2, length: 2, text: '' }], reason: 'typing' });
@@ -149,7 +122,7 @@ describe('review session reducer: what the mutation run asked for', () => {
   });
 
   it('an edit the review cannot mirror (a lone LF typed into a CRLF document) ends it as lost, never leaves it inconsistent', () => {
-    const l: Layout = { prefix: [], original: ['z'], proposal: ['z', ''], suffix: [], eol: '\r\n' };
+    const l: ReviewDoc = { prefix: [], original: ['z'], proposal: ['z', ''], suffix: [], eol: '\r\n' };
     const { session } = opened(l);
     assert.equal(session.doc, 'z\r\n');
     const step = reduce(session, { type: 'userEdit', changes: [{ offset: 0, length: 0, text: 'q\n' }], reason: 'typing' });
@@ -172,8 +145,8 @@ describe('review session reducer: what the mutation run asked for', () => {
   });
 
   it('a save while the model writes hides what arrives until the save is over, once some lines are reached', () => {
-    const l: Layout = { prefix: [], original: ['a', 'b'], proposal: ['a', 'B'], suffix: ['end'], eol: '\n' };
-    const doc = docOf(l, l.original);
+    const l: ReviewDoc = { prefix: [], original: ['a', 'b'], proposal: ['a', 'B'], suffix: ['end'], eol: '\n' };
+    const doc = docText(l, l.original);
     const start: Review = { startLine: 0, eol: '\n', finalEol: true, segments: segmentsFromHunks(l.original, [], { reachedOldLines: 0 }), collapsed: false };
     let s = reduce(idleSession(doc), { type: 'start', doc, review: start, originalText: 'a\nb\n', streaming: true }).state;
     // The first line arrived unchanged; the second is not reached yet: nothing pending.
@@ -190,8 +163,8 @@ describe('review session reducer: what the mutation run asked for', () => {
   });
 
   it('a save while the model writes with everything reached and nothing pending changes nothing', () => {
-    const l: Layout = { prefix: [], original: ['a', 'b'], proposal: ['a', 'b'], suffix: ['end'], eol: '\n' };
-    const doc = docOf(l, l.original);
+    const l: ReviewDoc = { prefix: [], original: ['a', 'b'], proposal: ['a', 'b'], suffix: ['end'], eol: '\n' };
+    const doc = docText(l, l.original);
     const start: Review = { startLine: 0, eol: '\n', finalEol: true, segments: segmentsFromHunks(l.original, [], { reachedOldLines: 0 }), collapsed: false };
     let s = reduce(idleSession(doc), { type: 'start', doc, review: start, originalText: 'a\nb\n', streaming: true }).state;
     s = reduce(s, { type: 'streamDelta', segments: segmentsFromHunks(l.original, [], { reachedOldLines: 2 }) }).state;
@@ -202,8 +175,8 @@ describe('review session reducer: what the mutation run asked for', () => {
   });
 
   it('a save while the model writes plans the state the stream goes on in', () => {
-    const l: Layout = { prefix: ['top'], original: ['a', 'b'], proposal: ['A', 'b'], suffix: ['end'], eol: '\n' };
-    const doc = docOf(l, l.original);
+    const l: ReviewDoc = { prefix: ['top'], original: ['a', 'b'], proposal: ['A', 'b'], suffix: ['end'], eol: '\n' };
+    const doc = docText(l, l.original);
     const start: Review = { startLine: 1, eol: '\n', finalEol: true, segments: segmentsFromHunks(l.original, [], { reachedOldLines: 0 }), collapsed: false };
     let s = reduce(idleSession(doc), { type: 'start', doc, review: start, originalText: 'a\nb\n', streaming: true }).state;
     s = reduce(s, { type: 'streamDelta', segments: segmentsFromHunks(l.original, [{ oldStart: 0, oldLines: ['a'], newStart: 0, newLines: ['A'] }], { reachedOldLines: 1 }) }).state;

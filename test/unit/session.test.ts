@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { docText, proposalReview, runs, type ReviewDoc } from './support/reviewDoc';
 import { applyHunks, diffLineArrays } from '../../src/core/edit/diff';
 import { createReview, isStreaming, joinRegion, minimalEdit, pendingCount, proposalLines, renderText, segmentsFromHunks, settleAll, type Eol, type HunkSegment, type Review } from '../../src/core/edit/review';
 import {
@@ -22,7 +23,6 @@ import {
 } from '../../src/core/edit/session';
 
 /** Fewer random runs per mutant under mutation testing (StrykerJS workers); the full counts in `npm test`. */
-const runs = (n: number): number => (process.env.STRYKER_MUTATOR_WORKER ? Math.ceil(n / 5) : n);
 
 const lineArb = fc.oneof(
   fc.constantFrom('', 'a', 'b', 'c', '\tx', '  y', 'z = 1;', '}', '😀', 'e\u0301'),
@@ -31,13 +31,6 @@ const lineArb = fc.oneof(
 const linesArb = fc.array(lineArb, { maxLength: 8 });
 const eolArb = fc.constantFrom<Eol>('\n', '\r\n');
 
-interface Doc {
-  prefix: string[];
-  original: string[];
-  proposal: string[];
-  suffix: string[];
-  eol: Eol;
-}
 const docArb = fc.record({
   prefix: fc.array(lineArb, { maxLength: 3 }),
   original: linesArb,
@@ -45,24 +38,6 @@ const docArb = fc.record({
   suffix: fc.array(lineArb, { maxLength: 3 }),
   eol: eolArb,
 });
-
-/** The document: prefix lines, the region, suffix lines (no final newline when the region ends it). */
-function layout(d: Doc, region: string[]): string {
-  const finalEol = d.suffix.length > 0;
-  const head = d.prefix.map((l) => l + d.eol).join('');
-  return head + joinRegion(region, d.eol, finalEol) + d.suffix.join(d.eol);
-}
-
-function finalReview(d: Doc): Review {
-  const finalEol = d.suffix.length > 0;
-  return createReview({
-    startLine: d.prefix.length,
-    originalText: joinRegion(d.original, d.eol, finalEol),
-    proposalText: joinRegion(d.proposal, d.eol, finalEol),
-    eol: d.eol,
-    finalEol,
-  });
-}
 
 /**
  * A stand-in for VS Code's buffer and undo stack. Our edits go in as VS Code would put them: the
@@ -188,7 +163,7 @@ function pendingHunksAreOneSided(review: Review): boolean {
 }
 
 /** Starts a review the model writes, half of it arrived, and leaves it streaming. */
-function startStream(ed: Editor, d: Doc): void {
+function startStream(ed: Editor, d: ReviewDoc): void {
   const finalEol = d.suffix.length > 0;
   const start: Review = { startLine: d.prefix.length, eol: d.eol, finalEol, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
   ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: joinRegion(d.original, d.eol, finalEol), streaming: true });
@@ -199,7 +174,7 @@ function startStream(ed: Editor, d: Doc): void {
   check(ed);
 }
 
-function openReview(ed: Editor, d: Doc, streamed: boolean): void {
+function openReview(ed: Editor, d: ReviewDoc, streamed: boolean): void {
   const finalEol = d.suffix.length > 0;
   const startLine = d.prefix.length;
   const start: Review = {
@@ -219,7 +194,7 @@ function openReview(ed: Editor, d: Doc, streamed: boolean): void {
     ed.dispatch({ type: 'streamDelta', segments: segmentsFromHunks(d.original, hunks, { reachedOldLines: reached }) });
     check(ed);
   }
-  ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+  ed.dispatch({ type: 'streamEnd', review: proposalReview(d) });
   check(ed);
 }
 
@@ -252,17 +227,17 @@ function pendingIds(s: Session): number[] {
   return s.review ? s.review.segments.filter((x): x is HunkSegment => x.kind === 'hunk' && x.state === 'pending').map((h) => h.id) : [];
 }
 
-function act(ed: Editor, a: Action, d?: Doc): void {
+function act(ed: Editor, a: Action, d?: ReviewDoc): void {
   switch (a.kind) {
     case 'newReview': {
-      if (!d || ed.session.phase !== 'idle' || ed.buffer !== layout(d, d.original)) break;
+      if (!d || ed.session.phase !== 'idle' || ed.buffer !== docText(d, d.original)) break;
       startStream(ed, d);
-      if (a.end === 'streamEnd') ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+      if (a.end === 'streamEnd') ed.dispatch({ type: 'streamEnd', review: proposalReview(d) });
       break;
     }
     case 'streamOver': {
       if (!d || ed.session.phase !== 'streaming') break;
-      ed.dispatch(a.how === 'streamEnd' ? { type: 'streamEnd', review: finalReview(d) } : { type: a.how });
+      ed.dispatch(a.how === 'streamEnd' ? { type: 'streamEnd', review: proposalReview(d) } : { type: a.how });
       break;
     }
     case 'settle': {
@@ -314,9 +289,9 @@ describe('review session reducer', () => {
   it('random settles, undo and redo: the buffer always matches the state a model of the undo stack expects', () => {
     fc.assert(
       fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb), { minLength: 1, maxLength: 25 }), (d, streamed, actions) => {
-        const ed = new Editor(layout(d, d.original));
+        const ed = new Editor(docText(d, d.original));
         openReview(ed, d, streamed);
-        const review = finalReview(d);
+        const review = proposalReview(d);
         const hunks = review.segments.filter((s): s is HunkSegment => s.kind === 'hunk');
         // A pending hunk with one side only renders like a settled one: the review's visibility is then a matter of taste.
         const oneSided = hunks.some((h) => h.oldLines.length === 0 || h.newLines.length === 0);
@@ -332,7 +307,7 @@ describe('review session reducer', () => {
               if (st !== 'rejected') lines.push(...s.newLines);
             }
           }
-          return layout(d, lines);
+          return docText(d, lines);
         };
         let current: Verdicts = new Map(hunks.map((h) => [h.id, 'pending']));
         const undo: Verdicts[] = [];
@@ -387,7 +362,7 @@ describe('review session reducer', () => {
   it('reject all restores the document byte for byte, whatever was undone and redone before', () => {
     fc.assert(
       fc.property(docArb, fc.array(historyArb, { maxLength: 6 }), (d, actions) => {
-        const original = layout(d, d.original);
+        const original = docText(d, d.original);
         const ed = new Editor(original);
         openReview(ed, d, false);
         for (const a of actions) act(ed, a);
@@ -406,7 +381,7 @@ describe('review session reducer', () => {
       fc.property(docArb, fc.array(fc.boolean(), { maxLength: 12 }), fc.nat(), (doc, choice, rotate) => {
         // The region ends with a line break, so the review's lines and the diff's lines agree.
         const d = { ...doc, suffix: doc.suffix.length ? doc.suffix : ['end'] };
-        const ed = new Editor(layout(d, d.original));
+        const ed = new Editor(docText(d, d.original));
         openReview(ed, d, false);
         const ids = pendingIds(ed.session);
         const order = ids.map((_, i) => ids[(i + rotate) % ids.length]);
@@ -415,13 +390,13 @@ describe('review session reducer', () => {
           check(ed);
         }
         assert.equal(ed.session.phase, 'idle');
-        const review = finalReview(d);
+        const review = proposalReview(d);
         const hunks = review.segments.filter((s): s is HunkSegment => s.kind === 'hunk');
         const lineHunks = diffLineArrays(d.original.map((l) => l + '\n'), d.proposal.map((l) => l + '\n'));
         assert.equal(lineHunks.length, hunks.length);
         const merged = applyHunks(d.original.map((l) => l + '\n').join(''), lineHunks, (i) => !!choice[hunks[i].id % Math.max(1, choice.length)]);
         const mergedLines = merged === '' ? [] : merged.slice(0, -1).split('\n');
-        assert.equal(ed.buffer, layout(d, mergedLines));
+        assert.equal(ed.buffer, docText(d, mergedLines));
       }),
       { numRuns: runs(200) },
     );
@@ -430,7 +405,7 @@ describe('review session reducer', () => {
   it('any sequence of settles, undo, redo, typing, saves, closing and reloads: the buffer matches the review and the disk never holds a pending hunk', () => {
     fc.assert(
       fc.property(docArb, fc.boolean(), fc.array(fc.oneof(settleArb, historyArb, typeArb, ioArb, streamArb), { minLength: 1, maxLength: 30 }), (d, streamed, actions) => {
-        const ed = new Editor(layout(d, d.original));
+        const ed = new Editor(docText(d, d.original));
         openReview(ed, d, streamed);
         for (const a of actions) act(ed, a, d);
       }),
@@ -439,14 +414,14 @@ describe('review session reducer', () => {
   });
 
   it('the issue’s scenario: accept hunk 1, save, reject hunk 2, undo three times, redo, save', () => {
-    const d: Doc = {
+    const d: ReviewDoc = {
       prefix: ['class Stock {'],
       original: ['  totalValue() {', '    let t = 0;', '    for (const i of this.items) t += i.v;', '    return t;', '  }', '  lowStock() {', '    const out = [];', '    for (const i of this.items) if (i.n < 3) out.push(i);', '    return out;', '  }'],
       proposal: ['  totalValue() {', '    return this.items.reduce((t, i) => t + i.v, 0);', '  }', '  lowStock() {', '    return this.items.filter((i) => i.n < 3);', '  }'],
       suffix: ['}', ''],
       eol: '\n',
     };
-    const ed = new Editor(layout(d, d.original));
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, true);
     assert.deepEqual(pendingIds(ed.session).length, 2);
     const [first, second] = pendingIds(ed.session);
@@ -468,11 +443,11 @@ describe('review session reducer', () => {
     // Undo the review: the original, no review.
     act(ed, { kind: 'undo' });
     assert.equal(ed.session.phase, 'idle');
-    assert.equal(ed.buffer, layout(d, d.original));
+    assert.equal(ed.buffer, docText(d, d.original));
     // Redo: the review is back with both hunks; saving writes the original.
     act(ed, { kind: 'redo' });
     assert.deepEqual(pendingIds(ed.session), [first, second]);
-    assert.equal(ed.save(), layout(d, d.original));
+    assert.equal(ed.save(), docText(d, d.original));
     // The save's own edit ended the redo history (as in VS Code); settling again gives the merge.
     ed.dispatch({ type: 'settle', verdict: 'accepted', id: first });
     ed.dispatch({ type: 'settle', verdict: 'rejected', id: second });
@@ -482,34 +457,34 @@ describe('review session reducer', () => {
   });
 
   it('the second path: Accept All after the cursor moved, then Undo: the review is back, saving writes the original', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b', 'c'], proposal: ['a', 'B', 'c', 'd'], suffix: ['end'], eol: '\r\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a', 'b', 'c'], proposal: ['a', 'B', 'c', 'd'], suffix: ['end'], eol: '\r\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, true);
     ed.dispatch({ type: 'settle', verdict: 'accepted' });
     assert.equal(ed.session.phase, 'idle');
     act(ed, { kind: 'undo' });
     assert.equal(ed.session.phase, 'reviewing');
     assert.equal(pendingIds(ed.session).length, 2);
-    assert.equal(textToSave(ed.session), layout(d, d.original));
+    assert.equal(textToSave(ed.session), docText(d, d.original));
   });
 
   it('a save after the review ended recognises a text the review produced and writes the originals', () => {
-    const d: Doc = { prefix: ['p'], original: ['x', 'y'], proposal: ['X', 'y'], suffix: [], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['p'], original: ['x', 'y'], proposal: ['X', 'y'], suffix: [], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const withBoth = ed.buffer;
     ed.dispatch({ type: 'close' });
     assert.equal(ed.session.phase, 'idle');
     assert.equal(ed.session.doc, withBoth);
     const saved = reduce(ed.session, { type: 'save' });
-    assert.equal(saved.state.doc, layout(d, d.original));
+    assert.equal(saved.state.doc, docText(d, d.original));
     assert.equal(saved.state.phase, 'reviewing');
     assert.ok(saved.edit);
   });
 
   it('typing in a proposed line accepts its hunk, in an original line rejects it; each settle is an undo stop', () => {
-    const d: Doc = { prefix: [], original: ['one', 'two', 'three', 'four'], proposal: ['ONE', 'two', 'three', 'FOUR'], suffix: ['tail'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['one', 'two', 'three', 'four'], proposal: ['ONE', 'two', 'three', 'FOUR'], suffix: ['tail'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     // Buffer: one ONE two three four FOUR tail
     const at = ed.buffer.indexOf('ONE') + 3;
@@ -527,8 +502,8 @@ describe('review session reducer', () => {
   });
 
   it('typing in unchanged lines and outside the region keeps the review and its hunks', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'C'], suffix: ['bottom'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'C'], suffix: ['bottom'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     ed.user([{ offset: ed.buffer.indexOf('b\n'), length: 0, text: 'x' }], 'typing');
     ed.user([{ offset: 0, length: 0, text: 'new\n' }], 'typing');
@@ -541,8 +516,8 @@ describe('review session reducer', () => {
   });
 
   it('typing in the region while the model writes stops the stream and reviews what arrived', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b', 'c'], proposal: ['a', 'B', 'c'], suffix: [''], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a', 'b', 'c'], proposal: ['a', 'B', 'c'], suffix: [''], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     const start: Review = { startLine: 0, eol: '\n', finalEol: true, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
     ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: 'a\nb\nc\n', streaming: true });
     ed.dispatch({ type: 'streamDelta', segments: segmentsFromHunks(d.original, [{ oldStart: 1, oldLines: ['b'], newStart: 1, newLines: ['B'] }], { reachedOldLines: 2 }) });
@@ -553,7 +528,7 @@ describe('review session reducer', () => {
     assert.equal(ed.session.review!.segments.some((s) => s.kind === 'same' && s.unreached), false);
     // The model's last words change nothing now.
     ed.dispatch({ type: 'streamDelta', segments: [] });
-    ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+    ed.dispatch({ type: 'streamEnd', review: proposalReview(d) });
     assert.equal(ed.buffer, 'za\nb\nB\nc\n');
     check(ed);
   });
@@ -568,8 +543,8 @@ describe('review session reducer', () => {
   });
 
   it('cancel restores the original and ends; a stop reviews what arrived; events that do not apply change nothing', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: [], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: [], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     const start: Review = { startLine: 0, eol: '\n', finalEol: false, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
     ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: 'a\nb', streaming: true });
     // Settling while streaming does nothing.
@@ -582,7 +557,7 @@ describe('review session reducer', () => {
     assert.equal(cancelled.ended, 'cancelled');
     assert.equal(ed.buffer, 'a\nb');
     assert.equal(ed.session.phase, 'idle');
-    for (const e of [{ type: 'cancel' }, { type: 'stop' }, { type: 'streamDelta', segments: [] }, { type: 'streamEnd', review: finalReview(d) }, { type: 'settle', verdict: 'accepted' }, { type: 'saved' }, { type: 'close' }] as SessionEvent[]) {
+    for (const e of [{ type: 'cancel' }, { type: 'stop' }, { type: 'streamDelta', segments: [] }, { type: 'streamEnd', review: proposalReview(d) }, { type: 'settle', verdict: 'accepted' }, { type: 'saved' }, { type: 'close' }] as SessionEvent[]) {
       const s = reduce(ed.session, e);
       assert.equal(s.state, ed.session, e.type);
       assert.equal(s.edit, undefined);
@@ -598,12 +573,12 @@ describe('review session reducer', () => {
     assert.equal(ed2.buffer, 'a\nA\nb');
     assert.equal(reduce(ed2.session, { type: 'stop' }).state, ed2.session);
     // A stream end after a stop keeps the review the user started on.
-    assert.equal(reduce(ed2.session, { type: 'streamEnd', review: finalReview(d) }).state, ed2.session);
+    assert.equal(reduce(ed2.session, { type: 'streamEnd', review: proposalReview(d) }).state, ed2.session);
   });
 
   it('settling one hunk settles that hunk only; reject all leaves accepted hunks accepted', () => {
-    const d: Doc = { prefix: [], original: ['a', 'x', 'b', 'x', 'c'], proposal: ['A', 'x', 'B', 'x', 'C'], suffix: [], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a', 'x', 'b', 'x', 'c'], proposal: ['A', 'x', 'B', 'x', 'C'], suffix: [], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const [h0, h1, h2] = pendingIds(ed.session);
     ed.dispatch({ type: 'settle', verdict: 'accepted', id: h1 });
@@ -619,8 +594,8 @@ describe('review session reducer', () => {
   });
 
   it('a save decided while an edit of ours is on its way writes the originals of the state that edit leads to (the autosave race)', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const [h0] = pendingIds(ed.session);
     const before = ed.session;
@@ -651,8 +626,8 @@ describe('review session reducer', () => {
   });
 
   it('a second save while the first one\'s edit is still on its way (a cancelled automatic save): both edits, in either order and after more edits of ours, give the planned text', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const shown = ed.session;
     const first = planSave(shown, undefined, shown.doc)!;
@@ -675,7 +650,7 @@ describe('review session reducer', () => {
   it('whatever is in flight, the text a save writes never holds a pending hunk', () => {
     fc.assert(
       fc.property(docArb, fc.array(fc.oneof(settleArb, historyArb), { maxLength: 8 }), settleArb, (d, actions, last) => {
-        const ed = new Editor(layout(d, d.original));
+        const ed = new Editor(docText(d, d.original));
         openReview(ed, d, false);
         for (const a of actions) act(ed, a, d);
         const ids = pendingIds(ed.session);
@@ -694,8 +669,8 @@ describe('review session reducer', () => {
   });
 
   it('save collapses pending hunks, saved shows them again; a save with nothing pending changes nothing', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: ['z'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: ['z'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const shown = ed.buffer;
     const s = ed.dispatch({ type: 'save' });
@@ -714,14 +689,14 @@ describe('review session reducer', () => {
   });
 
   it('a save while the model writes writes the original text; the stream goes on collapsed and ends expanded after the save', () => {
-    const d: Doc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: [''], eol: '\n' };
+    const d: ReviewDoc = { prefix: [], original: ['a', 'b'], proposal: ['A', 'b'], suffix: [''], eol: '\n' };
     const ed = new Editor('a\nb\n');
     const start: Review = { startLine: 0, eol: '\n', finalEol: true, segments: segmentsFromHunks(d.original, [], { reachedOldLines: 0 }), collapsed: false };
     ed.dispatch({ type: 'start', doc: ed.buffer, review: start, originalText: 'a\nb\n', streaming: true });
     ed.dispatch({ type: 'streamDelta', segments: segmentsFromHunks(d.original, [{ oldStart: 0, oldLines: ['a'], newStart: 0, newLines: ['A'] }], { reachedOldLines: 1 }) });
     ed.dispatch({ type: 'save' });
     assert.equal(ed.buffer, 'a\nb\n');
-    ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+    ed.dispatch({ type: 'streamEnd', review: proposalReview(d) });
     assert.equal(ed.buffer, 'a\nb\n');
     assert.equal(ed.session.phase, 'reviewing');
     ed.dispatch({ type: 'saved' });
@@ -738,8 +713,8 @@ describe('review session reducer', () => {
   });
 
   it('close ends the review and keeps the text; reopening a text the review produced restores it', () => {
-    const d: Doc = { prefix: [], original: ['a'], proposal: ['b'], suffix: [], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: [], original: ['a'], proposal: ['b'], suffix: [], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const closed = ed.dispatch({ type: 'close' });
     assert.equal(closed.ended, 'closed');
@@ -757,8 +732,8 @@ describe('review session reducer', () => {
   });
 
   it('an undo outside the region that lands on no known text keeps the review; inside it, the review ends and decides nothing', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'c'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'b', 'c'], proposal: ['A', 'b', 'c'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     // An "undo" of typing from before the review, above it.
     const above = ed.user([{ offset: 0, length: 1, text: '' }], 'undo');
@@ -775,7 +750,7 @@ describe('review session reducer', () => {
     assert.equal(ed.buffer, before.replace('A\n', ''));
     check(ed);
     // Typing the same change is folded: it accepts the hunk with the typed (empty) text.
-    const ed2 = new Editor(layout(d, d.original));
+    const ed2 = new Editor(docText(d, d.original));
     openReview(ed2, d, false);
     const typed = ed2.user([{ offset: ed2.buffer.indexOf('A\n'), length: 1, text: 'Z' }], 'typing');
     assert.deepEqual(typed.decided, [{ id: 0, state: 'accepted' }]);
@@ -792,7 +767,7 @@ describe('review session reducer', () => {
 
   it('an edit that replaces the whole region ends the review as lost', () => {
     const ed = new Editor('a\nb');
-    const d: Doc = { prefix: [], original: ['a'], proposal: ['b'], suffix: ['b'], eol: '\n' };
+    const d: ReviewDoc = { prefix: [], original: ['a'], proposal: ['b'], suffix: ['b'], eol: '\n' };
     openReview(ed, d, false);
     const step = ed.user([{ offset: 0, length: ed.buffer.length, text: 'gone' }], 'paste');
     assert.equal(step.ended, 'lost');
@@ -824,8 +799,8 @@ describe('review session reducer', () => {
   });
 
   it('what a step says besides its state: restored, ended, stopStream', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const [h0] = pendingIds(ed.session);
     ed.dispatch({ type: 'settle', verdict: 'accepted', id: h0 });
@@ -843,7 +818,7 @@ describe('review session reducer', () => {
     // Undo, undo past the start with the review open: undone; once more with none open: nothing ends.
     ed.history('undo');
     step = ed.history('undo')!;
-    assert.equal(ed.buffer, layout(d, d.original));
+    assert.equal(ed.buffer, docText(d, d.original));
     assert.equal(step.ended, 'undone');
     const idle = ed.session;
     step = reduce(idle, { type: 'userEdit', changes: [{ offset: 0, length: idle.doc.length, text: idle.doc }], reason: 'undo' });
@@ -851,8 +826,8 @@ describe('review session reducer', () => {
   });
 
   it('while the model writes: an undo to the original, a lost region and typing outside say what the stream must do', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'b'], proposal: ['A', 'B'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'b'], proposal: ['A', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     startStream(ed, d);
     const streaming = ed.session;
     // Typing outside the region: the stream goes on; the state is remembered as a streaming one.
@@ -861,13 +836,13 @@ describe('review session reducer', () => {
     assert.equal(outside.stopStream, undefined);
     assert.equal(outside.state.known[0].streaming, true);
     // The stream's whole undo element undone: the original, no review, the stream stops.
-    const undo = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: streaming.doc.length, text: layout(d, d.original) }], reason: 'undo' });
+    const undo = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: streaming.doc.length, text: docText(d, d.original) }], reason: 'undo' });
     assert.deepEqual([undo.state.phase, undo.ended, undo.stopStream], ['idle', 'undone', true]);
     // The whole region replaced: lost, and the stream stops.
     const lost = reduce(streaming, { type: 'userEdit', changes: [{ offset: 0, length: streaming.doc.length, text: 'gone' }], reason: 'paste' });
     assert.deepEqual([lost.state.phase, lost.ended, lost.stopStream], ['idle', 'lost', true]);
     // The same while reviewing: lost, nothing to stop; typing inside decides a hunk and stops nothing.
-    ed.dispatch({ type: 'streamEnd', review: finalReview(d) });
+    ed.dispatch({ type: 'streamEnd', review: proposalReview(d) });
     const reviewing = ed.session;
     const lost2 = reduce(reviewing, { type: 'userEdit', changes: [{ offset: 0, length: reviewing.doc.length, text: 'gone' }], reason: 'paste' });
     assert.deepEqual([lost2.ended, lost2.stopStream], ['lost', false]);
@@ -879,8 +854,8 @@ describe('review session reducer', () => {
   });
 
   it('a session is consistent only when the document holds the review where it says', () => {
-    const d: Doc = { prefix: ['top'], original: ['a'], proposal: ['A'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a'], proposal: ['A'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const s = ed.session;
     assert.equal(consistent(s), true);
@@ -894,8 +869,8 @@ describe('review session reducer', () => {
   });
 
   it('a save sees a text other than the session’s: the known state it is decides', () => {
-    const d: Doc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
-    const ed = new Editor(layout(d, d.original));
+    const d: ReviewDoc = { prefix: ['top'], original: ['a', 'x', 'b'], proposal: ['A', 'x', 'B'], suffix: ['end'], eol: '\n' };
+    const ed = new Editor(docText(d, d.original));
     openReview(ed, d, false);
     const both = ed.session.doc;
     const [h0] = pendingIds(ed.session);
@@ -920,7 +895,7 @@ describe('review session reducer', () => {
   });
 
   it('a region without a final EOL is only recognised at the end of the document', () => {
-    const d: Doc = { prefix: [], original: ['a'], proposal: ['b'], suffix: [], eol: '\n' };
+    const d: ReviewDoc = { prefix: [], original: ['a'], proposal: ['b'], suffix: [], eol: '\n' };
     const ed = new Editor('a');
     openReview(ed, d, false);
     assert.ok(findKnown(ed.session.known, 'a\nb'));
